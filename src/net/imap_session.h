@@ -1,0 +1,136 @@
+/* An IMAP session over libetpan and a metered conn: connect, STARTTLS, login,
+ * and the commands skua uses. Every command is one metered operation. A session
+ * is used by one thread at a time. */
+#ifndef SKUA_NET_IMAP_SESSION_H
+#define SKUA_NET_IMAP_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/auth.h"
+#include "net/conn.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+
+struct imap_session;
+
+/* Connects per p->tls (STARTTLS refused with ERR_TLS "server offers no STARTTLS"
+ * when not advertised), refreshes capabilities after TLS, logs in. A plain-text
+ * login is only attempted with TLS_MODE_NONE, which the caller allows explicitly.
+ * Errors: ERR_NETWORK, ERR_TLS, ERR_AUTH (server's text included), ERR_PROTOCOL. */
+struct imap_session *imap_session_open(const struct conn_params *p, const struct net_auth *auth,
+				       struct err *e);
+/* LOGOUT if the connection is healthy (never waits on a dead one), then frees. */
+void imap_session_close(struct imap_session *s);
+struct conn *imap_session_conn(struct imap_session *s);
+int imap_session_has_cap(struct imap_session *s, const char *cap);   /* "MOVE", "QRESYNC" ... */
+
+/* Folder attributes. */
+enum {
+	IMAP_FOLDER_NOSELECT = 1 << 0,
+	IMAP_FOLDER_INBOX = 1 << 1,
+	IMAP_FOLDER_SENT = 1 << 2,
+	IMAP_FOLDER_TRASH = 1 << 3,
+	IMAP_FOLDER_DRAFTS = 1 << 4,
+	IMAP_FOLDER_JUNK = 1 << 5,
+	IMAP_FOLDER_ARCHIVE = 1 << 6,
+	IMAP_FOLDER_ALL = 1 << 7,      /* Gmail's "All Mail" */
+	IMAP_FOLDER_FLAGGED = 1 << 8,
+	IMAP_FOLDER_HASCHILDREN = 1 << 9,
+};
+
+struct imap_folder {
+	char *name;        /* as the server names it (modified UTF-7), used in commands */
+	char *display;     /* UTF-8, terminal-unsafe characters not yet removed */
+	char delim;        /* hierarchy delimiter, 0 if none */
+	unsigned flags;
+};
+/* LIST "" "*" with SPECIAL-USE attributes. Caller frees with imap_folders_free. */
+int imap_list_folders(struct imap_session *s, struct imap_folder **out, size_t *n, struct err *e);
+void imap_folders_free(struct imap_folder *f, size_t n);
+
+struct imap_status {
+	uint32_t messages, unseen, uidnext, uidvalidity;
+	uint64_t highestmodseq;   /* 0 when the server has no CONDSTORE */
+};
+int imap_folder_status(struct imap_session *s, const char *folder, struct imap_status *st,
+		       struct err *e);
+
+struct imap_select_info {
+	uint32_t exists, uidvalidity, uidnext;
+	uint64_t highestmodseq;
+	int readonly;
+};
+/* SELECT (or EXAMINE when readonly). ERR_NOTFOUND when the folder does not exist. */
+int imap_select(struct imap_session *s, const char *folder, int readonly,
+		struct imap_select_info *info, struct err *e);
+
+/* Message flags as a bitmask. */
+enum {
+	MSG_SEEN = 1 << 0,
+	MSG_ANSWERED = 1 << 1,
+	MSG_FLAGGED = 1 << 2,
+	MSG_DELETED = 1 << 3,
+	MSG_DRAFT = 1 << 4,
+	MSG_RECENT = 1 << 5,
+	MSG_FORWARDED = 1 << 6,   /* $Forwarded keyword */
+};
+
+/* One message's summary from UID FETCH (UID FLAGS INTERNALDATE RFC822.SIZE
+ * ENVELOPE BODYSTRUCTURE). Strings are raw as the server sent them (RFC 2047
+ * not decoded), borrowed for the duration of the callback only; NULL if absent. */
+struct imap_summary {
+	uint32_t uid;
+	unsigned flags;
+	int64_t internal_date;     /* seconds since the epoch */
+	uint32_t size;
+	const char *date;          /* envelope Date header text */
+	const char *subject;
+	const char *from_name, *from_addr;   /* first From mailbox */
+	const char *to;            /* To addresses, "Name <a@b>, ..." raw */
+	const char *cc;
+	const char *message_id, *in_reply_to;
+	int has_attachment;        /* from BODYSTRUCTURE */
+	uint64_t modseq;
+};
+/* Return non-zero to stop the fetch early (the command still completes). */
+typedef int (*imap_summary_fn)(const struct imap_summary *m, void *ctx);
+/* Progress: done messages of total (total = size of the UID range as known). */
+typedef void (*imap_progress_fn)(size_t done, size_t total, void *ctx);
+
+/* UID FETCH uid_first:uid_last (uid_last 0 = "*") in UID chunks so memory stays
+ * bounded; records "imap_fetch_headers" per chunk. */
+int imap_fetch_summaries(struct imap_session *s, uint32_t uid_first, uint32_t uid_last,
+			 imap_summary_fn fn, imap_progress_fn progress, void *ctx, struct err *e);
+
+/* BODY.PEEK[] of one message appended to out (not marking it \Seen).
+ * ERR_NOTFOUND if the UID does not exist. Records "imap_fetch_body". */
+int imap_fetch_message(struct imap_session *s, uint32_t uid, struct strbuf *out,
+		       imap_progress_fn progress, void *ctx, struct err *e);
+
+/* UID STORE +FLAGS/-FLAGS.SILENT for the listed UIDs. Records "imap_store". */
+int imap_store_flags(struct imap_session *s, const uint32_t *uids, size_t n, int add,
+		     unsigned flags, struct err *e);
+/* UID COPY. Records "imap_copy". */
+int imap_copy(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
+	      struct err *e);
+/* UID MOVE where offered, else UID COPY + STORE \Deleted + UID EXPUNGE of exactly
+ * those UIDs (never a bare EXPUNGE). Records "imap_move". */
+int imap_move(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
+	      struct err *e);
+/* UID EXPUNGE of the listed UIDs (UIDPLUS); without UIDPLUS it refuses with
+ * ERR_PROTOCOL rather than expunge other messages. Records "imap_expunge". */
+int imap_expunge_uids(struct imap_session *s, const uint32_t *uids, size_t n, struct err *e);
+/* APPEND with flags; *uid_out gets the APPENDUID or 0. Records "imap_append". */
+int imap_append(struct imap_session *s, const char *folder, unsigned flags, const char *msg,
+		size_t len, uint32_t *uid_out, struct err *e);
+/* UID SEARCH with a raw IMAP search key string, e.g. "TEXT \"hello\"" (the caller
+ * quotes). Caller frees *uids. Records "imap_search". */
+int imap_search(struct imap_session *s, const char *criteria, uint32_t **uids, size_t *n,
+		struct err *e);
+
+/* Modified UTF-7 (RFC 3501 5.1.3) <-> UTF-8 for folder names. Caller frees. */
+char *imap_mutf7_to_utf8(const char *s);
+char *imap_utf8_to_mutf7(const char *s);
+
+#endif
