@@ -1,0 +1,61 @@
+/* The config file ($XDG_CONFIG_HOME/skua/config): loading, validation, account
+ * lookup, and writing a first config. The syntax and every key are in
+ * skua.conf(5); the keys themselves are in conf/settings.c. */
+#ifndef SKUA_CONF_CONFIG_H
+#define SKUA_CONF_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/account.h"
+#include "util/err.h"
+
+struct config {
+	char *path;              /* the file that was read */
+	struct account *accounts; /* in file order */
+	size_t naccounts;        /* may be 0: config_find_account() then explains */
+	char *default_account;   /* NULL: the first account */
+	char *save_dir;          /* attachments are saved here; "~/" expanded */
+	int metrics_log;         /* append metric records to the state dir's metrics.log */
+	int notify;              /* send notifications to skua-notifyd */
+	char *notify_host;
+	uint16_t notify_port;
+	char *editor;            /* NULL: $VISUAL, then $EDITOR */
+	char **warnings;         /* sentences for the caller to show; not errors */
+	size_t nwarnings;
+};
+
+/* config_load() returns this (and sets ERR_CONFIG "no config file at PATH")
+ * when the file does not exist, so the caller can show first-run hints. */
+#define CONFIG_MISSING (-2)
+
+/* The default location, paths_config_dir() + "/config"; caller frees. */
+char *config_default_path(void);
+
+/* Reads and validates the file at path (NULL: config_default_path()). On error
+ * returns -1 (or CONFIG_MISSING) with ERR_CONFIG and a message of the form
+ * "FILE:LINE: what is wrong", and leaves *out zeroed; on success the caller
+ * owns *out and frees it with config_free(). */
+int config_load(const char *path, struct config *out, struct err *e);
+
+/* Frees what config_load() filled (zeroing passwords) and zeroes *c; accepts
+ * NULL and a zeroed config. */
+void config_free(struct config *c);
+
+/* The account called name, or with name NULL the default_account or else the
+ * first one. Returns a pointer into c, or NULL with ERR_NOTFOUND
+ * "no account named X (accounts: a, b)" (ERR_CONFIG when c has no account). */
+const struct account *config_find_account(const struct config *c, const char *name,
+					  struct err *e);
+
+/* Writes a new config file with a [general] section naming a as the default
+ * and one [account] section for a (the password only when with_password is
+ * set; keys equal to the provider preset are left out). path NULL: the default
+ * path; its directory is created with mode 0700. The file is written to a
+ * temporary name with mode 0600 and then linked into place, so it is never seen
+ * half-written, and an existing file is never replaced (ERR_IO "... already
+ * exists"). a must pass the same checks config_load() makes. */
+int config_write_account(const char *path, const struct account *a, int with_password,
+			 struct err *e);
+
+#endif
