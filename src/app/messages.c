@@ -1,0 +1,97 @@
+/* Reading a folder: summaries, one message, its attachments. */
+#include "app/messages.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/attach_save.h"
+#include "mail/mime_words.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+struct list_ctx {
+	app_summary_fn fn;
+	void *ctx;
+};
+
+static int decode_summary(const struct imap_summary *m, void *ctx)
+{
+	struct list_ctx *lc = ctx;
+	char *subject = mime_words_decode(m->subject ? m->subject : "");
+	char *name = mime_words_decode(m->from_name ? m->from_name : "");
+	struct app_summary a = {
+		.uid = m->uid,
+		.flags = m->flags,
+		.date = m->internal_date,
+		.size = m->size,
+		.from = name[0] ? name : (m->from_addr ? m->from_addr : ""),
+		.from_addr = m->from_addr ? m->from_addr : "",
+		.subject = subject,
+		.has_attachment = m->has_attachment,
+	};
+	int stop = lc->fn(&a, lc->ctx);
+
+	free(subject);
+	free(name);
+	return stop;
+}
+
+int app_messages_list(struct imap_session *s, const char *folder, app_summary_fn fn,
+		      imap_progress_fn progress, void *ctx, struct err *e)
+{
+	struct imap_select_info info;
+	struct list_ctx lc = { fn, ctx };
+
+	if (imap_select(s, folder, 1, &info, e) != 0)
+		return -1;
+	if (info.exists == 0)
+		return 0;
+	return imap_fetch_summaries(s, 1, 0, decode_summary, progress, &lc, e);
+}
+
+struct mail_message *app_message_read(struct imap_session *s, const char *folder, uint32_t uid,
+				      struct err *e)
+{
+	struct imap_select_info info;
+	struct strbuf raw = STRBUF_INIT;
+	struct mail_message *m = NULL;
+
+	if (imap_select(s, folder, 1, &info, e) != 0)
+		return NULL;
+	if (imap_fetch_message(s, uid, &raw, NULL, NULL, e) == 0)
+		m = mail_message_parse(raw.s ? raw.s : "", raw.len, e);
+	strbuf_free(&raw);
+	return m;
+}
+
+int app_message_save_attachments(struct imap_session *s, const char *folder, uint32_t uid,
+				 const char *dir, app_saved_fn fn, void *ctx, struct err *e)
+{
+	struct mail_message *m = app_message_read(s, folder, uid, e);
+	int saved = 0;
+
+	if (m == NULL)
+		return -1;
+	if (m->natts == 0) {
+		mail_message_free(m);
+		return err_set(e, ERR_NOTFOUND, "message %u has no attachment", uid);
+	}
+	for (size_t i = 0; i < m->natts; i++) {
+		char *data = NULL, *path = NULL;
+		size_t len = 0;
+
+		if (mail_message_attachment_data(m, i, &data, &len, e) != 0 ||
+		    attach_save(dir, m->atts[i].filename, data, len, &path, e) != 0) {
+			free(data);
+			saved = -1;
+			break;
+		}
+		if (fn != NULL)
+			fn(path, len, ctx);
+		free(path);
+		free(data);
+		saved++;
+	}
+	mail_message_free(m);
+	return saved;
+}

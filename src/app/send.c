@@ -1,0 +1,73 @@
+/* Sending: compose, SMTP submission, Sent copy with \Seen. */
+#include "app/send.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/folders.h"
+#include "util/xalloc.h"
+
+static void store_sent_copy(struct app *a, const struct compose_result *msg,
+			    struct app_send_report *r)
+{
+	struct err e;
+	struct imap_folder *f = NULL;
+	size_t n = 0;
+	struct imap_session *s = app_imap_connect(a, &e);
+
+	if (s != NULL && app_folders_list(s, &f, &n, &e) == 0) {
+		char *sent = app_folder_special(a->account, f, n, IMAP_FOLDER_SENT, &e);
+		if (sent != NULL && imap_append(s, sent, MSG_SEEN, msg->message.s, msg->message.len,
+						NULL, &e) == 0) {
+			r->sent_folder = sent;
+			sent = NULL;
+		}
+		free(sent);
+	}
+	if (r->sent_folder == NULL)
+		r->warning = xasprintf("the message was sent but no copy was stored in Sent: %s",
+				       e.msg);
+	imap_folders_free(f, n);
+	imap_session_close(s);
+}
+
+int app_send(struct app *a, const struct compose_draft *draft, struct app_send_report *report,
+	     struct err *e)
+{
+	struct compose_draft d = *draft;
+	struct compose_result msg;
+	struct smtp_session *smtp;
+	int rc;
+
+	memset(report, 0, sizeof *report);
+	if (d.from_addr == NULL) {
+		d.from_addr = a->account->address;
+		d.from_name = a->account->real_name;
+	}
+	if (compose_build(&d, &msg, e) != 0)
+		return -1;
+	smtp = app_smtp_connect(a, e);
+	if (smtp == NULL) {
+		compose_result_free(&msg);
+		return -1;
+	}
+	rc = smtp_send(smtp, d.from_addr, (const char *const *)msg.rcpts, msg.nrcpts, msg.message.s,
+		       msg.message.len, NULL, NULL, e);
+	smtp_session_close(smtp);
+	if (rc == 0) {
+		report->message_id = xstrdup(msg.message_id);
+		report->size = msg.message.len;
+		report->nrcpts = msg.nrcpts;
+		store_sent_copy(a, &msg, report);
+	}
+	compose_result_free(&msg);
+	return rc;
+}
+
+void app_send_report_free(struct app_send_report *r)
+{
+	free(r->message_id);
+	free(r->sent_folder);
+	free(r->warning);
+	memset(r, 0, sizeof *r);
+}
