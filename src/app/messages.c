@@ -1,8 +1,10 @@
 /* Reading a folder: summaries, one message, its attachments. */
 #include "app/messages.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mail/attach_save.h"
 #include "mail/mime_words.h"
@@ -67,9 +69,17 @@ struct mail_message *app_message_read(struct imap_session *s, const char *folder
 int app_message_save_attachments(struct imap_session *s, const char *folder, uint32_t uid,
 				 const char *dir, app_saved_fn fn, void *ctx, struct err *e)
 {
-	struct mail_message *m = app_message_read(s, folder, uid, e);
+	struct mail_message *m;
+	struct stat st;
 	int saved = 0;
 
+	/* Checked before the download so a typo costs no network time. */
+	if (stat(dir, &st) != 0)
+		return err_set(e, ERR_IO, "cannot save into %s: %s", dir,
+			       errno == ENOENT ? "no such folder" : strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, ERR_IO, "cannot save into %s: not a folder", dir);
+	m = app_message_read(s, folder, uid, e);
 	if (m == NULL)
 		return -1;
 	if (m->natts == 0) {
