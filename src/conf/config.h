@@ -38,6 +38,11 @@ char *config_default_path(void);
  * owns *out and frees it with config_free(). */
 int config_load(const char *path, struct config *out, struct err *e);
 
+/* config_load() on text already in memory: name is used in the messages and
+ * copied to out->path; no file permission checks. */
+int config_parse(const char *text, size_t len, const char *name, struct config *out,
+		 struct err *e);
+
 /* Frees what config_load() filled (zeroing passwords) and zeroes *c; accepts
  * NULL and a zeroed config. */
 void config_free(struct config *c);
