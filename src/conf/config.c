@@ -210,8 +210,10 @@ static int parse_assignment(struct parser *p, char *text, struct err *e)
 	if (s == NULL) {
 		enum setting_section other = sec == SECTION_GENERAL ? SECTION_ACCOUNT : SECTION_GENERAL;
 		if (settings_find(other, key) != NULL)
-			return fail(p, p->line, e, "key '%s' belongs in a [%s] section, not [%s]", key,
-				    settings_section_name(other), settings_section_name(sec));
+			return fail(p, p->line, e, "key '%s' belongs in %s, not [%s]", key,
+				    other == SECTION_ACCOUNT ? "an [account NAME] section"
+							     : "the [general] section",
+				    settings_section_name(sec));
 		const struct setting *near = settings_closest(sec, key);
 		if (near != NULL)
 			return fail(p, p->line, e, "unknown key '%s' (did you mean '%s'?)", key,
