@@ -51,6 +51,16 @@ int conn_is_tls(const struct conn *c);
 const char *conn_last_error(const struct conn *c);
 enum err_code conn_last_error_code(const struct conn *c);
 
+/* The socket is open and no transport failure (timeout, cancel, EOF, TLS
+ * error, refused STARTTLS) was recorded: a LOGOUT/QUIT may be sent. */
+int conn_is_alive(const struct conn *c);
+
+/* For IDLE-style waits outside a libetpan call: 1 when data can be read now
+ * (libetpan's buffer for s, OpenSSL's buffer, or the socket), 0 when
+ * timeout_ms pass quietly, -1 on cancel (also through the tick hook) or a
+ * closed connection. s may be NULL. */
+int conn_wait_readable(struct conn *c, mailstream *s, int timeout_ms, struct err *e);
+
 /* Thread-safe: makes the current and every later read/write fail with
  * ERR_CANCELLED. */
 void conn_cancel(struct conn *c);
