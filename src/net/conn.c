@@ -364,7 +364,14 @@ static int connect_one(struct conn *c, const struct addrinfo *ai, int budget_ms)
 			soerr = errno;
 			goto fail;
 		}
-		if (conn_wait(c, POLLOUT, budget_ms, "connecting to") != 0)
+		int w = wait_core(c, POLLOUT, budget_ms);
+		if (w == 1) {
+			char secs[32];
+			format_secs(budget_ms, secs, sizeof secs);
+			conn_fail(c, ERR_NETWORK, "cannot connect to %s port %u: no answer within %s",
+				  c->host, (unsigned)c->port, secs);
+		}
+		if (w != 0)
 			goto fail_recorded;
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0)
 			soerr = errno;

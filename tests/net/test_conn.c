@@ -10,6 +10,9 @@
 #include <string.h>
 #include <pthread.h>
 #include <signal.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -313,6 +316,46 @@ static void test_io_timeout(void **state)
 	close(fd);
 }
 
+/* A listener whose accept queue is full drops further SYNs: the connect
+ * itself hangs, as with a black-holed address. */
+static void test_connect_timeout(void **state)
+{
+	uint16_t port;
+	int fd = silent_listener(&port), fillers[8], nfill = 0;
+	struct err e;
+	(void)state;
+
+	assert_true(fd >= 0);
+	listen(fd, 0);
+	struct conn_params p = params("127.0.0.1", port, TLS_MODE_NONE);
+	p.connect_timeout_ms = 500;
+	/* Fill the queue with connections nobody accepts. */
+	for (; nfill < 8; nfill++) {
+		fillers[nfill] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		connect(fillers[nfill], (struct sockaddr *)&sa, sizeof sa);
+	}
+	usleep(100000);
+	uint64_t t0 = clock_mono_us();
+	struct conn *c = conn_open(&p, &e);
+	uint64_t took = clock_mono_us() - t0;
+	for (int i = 0; i < nfill; i++)
+		close(fillers[i]);
+	close(fd);
+	if (c != NULL) {
+		conn_free(c);
+		skip();   /* this TCP stack accepted anyway: nothing to time out */
+	}
+	assert_int_equal(e.code, ERR_NETWORK);
+	print_message("%s (after %.0f ms)\n", e.msg, took / 1000.0);
+	char want[96];
+	snprintf(want, sizeof want, "cannot connect to 127.0.0.1 port %u: no answer within 0.5 s",
+		 (unsigned)port);
+	assert_string_equal(e.msg, want);
+	assert_true(took >= 490000 && took < 1500000);
+}
+
 struct canceller {
 	struct conn *c;
 	int delay_ms;
@@ -513,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_missing_ca_file),
 		cmocka_unit_test(test_expired_certificate),
 		cmocka_unit_test(test_closed_port),
+		cmocka_unit_test(test_connect_timeout),
 		cmocka_unit_test(test_io_timeout),
 		cmocka_unit_test(test_cancel_and_tick),
 		cmocka_unit_test(test_wait_readable),

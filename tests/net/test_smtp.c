@@ -341,6 +341,63 @@ static void test_size_limit_and_plain_text(void **state)
 	assert_non_null(strstr(f.received, "QUIT\r\n"));
 }
 
+/* XOAUTH2 (RFC-less, as Google and Microsoft speak it), success and a
+ * refused token; on a plain connection the account's TLS_MODE_NONE allows. */
+static void test_xoauth2(void **state)
+{
+	static const char *const ok_script[] = {
+		"220 fake ESMTP\r\n", "250-fake\r\n250 AUTH XOAUTH2\r\n", "235 2.7.0 accepted\r\n",
+		"221 bye\r\n", NULL,
+	};
+	static const char *const bad_script[] = {
+		"220 fake ESMTP\r\n", "250-fake\r\n250 AUTH XOAUTH2\r\n",
+		"334 eyJzdGF0dXMiOiI0MDEifQ==\r\n", "535 5.7.8 token\x1b[31m expired\r\n", NULL,
+	};
+	struct net_auth tok = { AUTH_MECH_XOAUTH2, "alice@example.org", "ya29.token" };
+	struct fake_server f;
+	struct err e;
+	(void)state;
+
+	assert_int_equal(fake_server_start(&f, ok_script), 0);
+	struct conn_params p = params("127.0.0.1", "MAILSYS_SMTPS_PORT", TLS_MODE_NONE);
+	p.port = f.port;
+	struct smtp_session *s = smtp_session_open(&p, &tok, &e);
+	if (s == NULL)
+		fail_msg("smtp_session_open: %s", e.msg);
+	smtp_session_close(s);
+	fake_server_join(&f);
+	/* base64("user=alice@example.org^Aauth=Bearer ya29.token^A^A") */
+	assert_non_null(strstr(f.received, "AUTH XOAUTH2 dXNlcj1hbGljZUBleGFtcGxlLm9yZwFhdXRoPUJlYXJlciB5YTI5LnRva2VuAQE=\r\n"));
+
+	assert_int_equal(fake_server_start(&f, bad_script), 0);
+	p.port = f.port;
+	assert_null(smtp_session_open(&p, &tok, &e));
+	fake_server_join(&f);
+	assert_int_equal(e.code, ERR_AUTH);
+	print_message("%s\n", e.msg);
+	/* The server's words, without its control characters. */
+	assert_non_null(strstr(e.msg, "535 5.7.8 token [31m expired"));
+	assert_null(strchr(e.msg, '\x1b'));
+}
+
+/* A server that turns us away at the greeting. */
+static void test_greeting_refused(void **state)
+{
+	static const char *const script[] = { "554 5.3.2 not today\r\n", NULL };
+	struct fake_server f;
+	struct err e;
+	(void)state;
+
+	assert_int_equal(fake_server_start(&f, script), 0);
+	struct conn_params p = params("127.0.0.1", "MAILSYS_SMTPS_PORT", TLS_MODE_NONE);
+	p.port = f.port;
+	assert_null(smtp_session_open(&p, NULL, &e));
+	fake_server_join(&f);
+	assert_int_equal(e.code, ERR_PROTOCOL);
+	assert_non_null(strstr(e.msg, "554 5.3.2 not today"));
+	assert_int_equal(f.received_len, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +410,8 @@ int main(void)
 		cmocka_unit_test(test_refused_recipient),
 		cmocka_unit_test(test_starttls_injection),
 		cmocka_unit_test(test_size_limit_and_plain_text),
+		cmocka_unit_test(test_xoauth2),
+		cmocka_unit_test(test_greeting_refused),
 	};
 	int rc;
 
