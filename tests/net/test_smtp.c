@@ -92,6 +92,25 @@ static int delivered_to_bob(const char *subject)
 	return 0;
 }
 
+/* The delivered body of bob's message with this Subject, LF line ends. */
+static char *delivered_body(const char *subject)
+{
+	char cmd[512];
+	static char out[8192];
+	size_t n = 0;
+
+	snprintf(cmd, sizeof cmd,
+		 "%s fetch -u bob@example.org body mailbox INBOX HEADER Message-ID '<%s@' 2>/dev/null",
+		 env("MAILSYS_DOVEADM"), subject);
+	FILE *f = popen(cmd, "r");
+	if (f == NULL)
+		return NULL;
+	n = fread(out, 1, sizeof out - 1, f);
+	pclose(f);
+	out[n] = '\0';
+	return out;
+}
+
 static char *make_message(const char *subject, size_t body_lines)
 {
 	size_t cap = 512 + body_lines * 64;
@@ -172,6 +191,14 @@ static void send_and_check(enum tls_mode tls, const char *port_var)
 	assert_true(delivered_to_bob(subject));
 	subject[strlen(subject) - 2] = '\0';
 	assert_true(delivered_to_bob(subject));
+	/* Dot-stuffing undone, and no empty line added before the end. */
+	const char *body = delivered_body(subject);
+	assert_non_null(body);
+	assert_non_null(strstr(body, "\nline 2 of the test body\n.line 3 of the test body\n"));
+	size_t blen = strlen(body);
+	const char *tail = "line 19 of the test body\n";
+	assert_true(blen > strlen(tail));
+	assert_string_equal(body + blen - strlen(tail), tail);
 }
 
 static void test_submission_starttls_send(void **state)
