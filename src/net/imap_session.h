@@ -23,7 +23,10 @@ struct imap_session *imap_session_open(const struct conn_params *p, const struct
 /* LOGOUT if the connection is healthy (never waits on a dead one), then frees. */
 void imap_session_close(struct imap_session *s);
 struct conn *imap_session_conn(struct imap_session *s);
-int imap_session_has_cap(struct imap_session *s, const char *cap);   /* "MOVE", "QRESYNC" ... */
+int imap_session_has_cap(struct imap_session *s, const char *cap);   /* "MOVE", "AUTH=PLAIN" ... */
+/* Makes the session behave as if the server lacked cap, e.g. "MOVE" to take
+ * the COPY + EXPUNGE path; for tests and for working around server bugs. */
+void imap_session_disable_cap(struct imap_session *s, const char *cap);
 
 /* Folder attributes. */
 enum {

@@ -1,0 +1,390 @@
+/* Commands that change or query messages: UID STORE, COPY, MOVE (or its
+ * COPY + EXPUNGE fallback), UID EXPUNGE, APPEND and UID SEARCH. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "net/imap_internal.h"
+#include "util/xalloc.h"
+
+static int need_selected(struct imap_session *s, const char *what, struct err *e)
+{
+	if (imap_check_usable(s, e) < 0)
+		return -1;
+	if (!s->selected)
+		return err_set(e, ERR_INTERNAL, "%s needs a selected folder", what);
+	return 0;
+}
+
+/* \Recent belongs to the server alone. */
+#define STORABLE (MSG_SEEN | MSG_ANSWERED | MSG_FLAGGED | MSG_DELETED | MSG_DRAFT | MSG_FORWARDED)
+
+/* NULL when flags hold nothing storable. */
+static struct mailimap_flag_list *flag_list(unsigned flags)
+{
+	struct mailimap_flag_list *fl;
+
+	if (!(flags & STORABLE))
+		return NULL;
+	fl = mailimap_flag_list_new_empty();
+	if (!fl)
+		return NULL;
+	if (flags & MSG_SEEN)
+		mailimap_flag_list_add(fl, mailimap_flag_new_seen());
+	if (flags & MSG_ANSWERED)
+		mailimap_flag_list_add(fl, mailimap_flag_new_answered());
+	if (flags & MSG_FLAGGED)
+		mailimap_flag_list_add(fl, mailimap_flag_new_flagged());
+	if (flags & MSG_DELETED)
+		mailimap_flag_list_add(fl, mailimap_flag_new_deleted());
+	if (flags & MSG_DRAFT)
+		mailimap_flag_list_add(fl, mailimap_flag_new_draft());
+	if (flags & MSG_FORWARDED)
+		mailimap_flag_list_add(fl, mailimap_flag_new_flag_keyword(xstrdup("$Forwarded")));
+	return fl;
+}
+
+static int store_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
+		       int add, unsigned flags, struct err *e)
+{
+	struct mailimap_flag_list *fl = flag_list(flags);
+	struct mailimap_store_att_flags *att;
+	struct mailimap_set *set;
+	char shown[200], what[260];
+	int r;
+
+	if (!fl)
+		return 0;
+	att = add ? mailimap_store_att_flags_new_add_flags_silent(fl)
+		  : mailimap_store_att_flags_new_remove_flags_silent(fl);
+	set = imap_uid_ranges_set(rg, from, IMAP_SET_MAX_RANGES);
+	if (!att || !set) {
+		if (att)
+			mailimap_store_att_flags_free(att);
+		else
+			mailimap_flag_list_free(fl);
+		mailimap_set_free(set);
+		return err_set(e, ERR_INTERNAL, "out of memory building a STORE");
+	}
+	r = mailimap_uid_store(s->imap, set, att);
+	mailimap_store_att_flags_free(att);
+	mailimap_set_free(set);
+	if (r == MAILIMAP_NO_ERROR)
+		return 0;
+	snprintf(what, sizeof what, "changing flags in %s",
+		 imap_folder_shown(s->selected, shown, sizeof shown));
+	return imap_fail(s, r, what, e);
+}
+
+int imap_store_flags(struct imap_session *s, const uint32_t *uids, size_t n, int add,
+		     unsigned flags, struct err *e)
+{
+	struct err tmp;
+	struct conn_op op;
+	struct imap_uid_ranges rg;
+	int rc = 0;
+
+	if (!e)
+		e = &tmp;
+	if (need_selected(s, "changing flags", e) < 0)
+		return -1;
+	if (!(flags & STORABLE))
+		return 0;
+	imap_uid_ranges_build(&rg, uids, n);
+	if (rg.n == 0)
+		return 0;
+	imap_op_begin(s, &op, "imap_store");
+	for (size_t i = 0; rc == 0 && i < rg.n; i += IMAP_SET_MAX_RANGES)
+		rc = store_piece(s, &rg, i, add, flags, e);
+	imap_uid_ranges_free(&rg);
+	return imap_op_end(s, &op, rc, e);
+}
+
+static int copy_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
+		      const char *dest, struct err *e)
+{
+	struct mailimap_set *set = imap_uid_ranges_set(rg, from, IMAP_SET_MAX_RANGES);
+	char shown[200], what[260];
+	int r;
+
+	if (!set)
+		return err_set(e, ERR_INTERNAL, "out of memory building a COPY");
+	if (imap_cap(s, "UIDPLUS")) {
+		struct mailimap_set *src = NULL, *dst = NULL;
+		uint32_t uidvalidity = 0;
+		r = mailimap_uidplus_uid_copy(s->imap, set, dest, &uidvalidity, &src, &dst);
+		if (src)
+			mailimap_set_free(src);
+		if (dst)
+			mailimap_set_free(dst);
+	} else {
+		r = mailimap_uid_copy(s->imap, set, dest);
+	}
+	mailimap_set_free(set);
+	if (r == MAILIMAP_NO_ERROR)
+		return 0;
+	snprintf(what, sizeof what, "copying messages to %s",
+		 imap_folder_shown(dest, shown, sizeof shown));
+	return imap_folder_fail(s, r, what, dest, e);
+}
+
+static int expunge_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
+			 struct err *e)
+{
+	struct mailimap_set *set = imap_uid_ranges_set(rg, from, IMAP_SET_MAX_RANGES);
+	char shown[200], what[260];
+	int r;
+
+	if (!set)
+		return err_set(e, ERR_INTERNAL, "out of memory building a UID EXPUNGE");
+	r = mailimap_uid_expunge(s->imap, set);
+	mailimap_set_free(set);
+	if (r == MAILIMAP_NO_ERROR)
+		return 0;
+	snprintf(what, sizeof what, "expunging messages in %s",
+		 imap_folder_shown(s->selected, shown, sizeof shown));
+	return imap_fail(s, r, what, e);
+}
+
+int imap_copy(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
+	      struct err *e)
+{
+	struct err tmp;
+	struct conn_op op;
+	struct imap_uid_ranges rg;
+	int rc = 0;
+
+	if (!e)
+		e = &tmp;
+	if (need_selected(s, "copying messages", e) < 0)
+		return -1;
+	imap_uid_ranges_build(&rg, uids, n);
+	if (rg.n == 0)
+		return 0;
+	imap_op_begin(s, &op, "imap_copy");
+	for (size_t i = 0; rc == 0 && i < rg.n; i += IMAP_SET_MAX_RANGES)
+		rc = copy_piece(s, &rg, i, dest, e);
+	imap_uid_ranges_free(&rg);
+	return imap_op_end(s, &op, rc, e);
+}
+
+static int move_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
+		      const char *dest, struct err *e)
+{
+	char shown[200], what[260];
+	int r;
+
+	if (!imap_cap(s, "MOVE")) {
+		/* Each step names exactly these UIDs, so messages someone else
+		 * marked \Deleted stay where they are. */
+		if (copy_piece(s, rg, from, dest, e) < 0 ||
+		    store_piece(s, rg, from, 1, MSG_DELETED, e) < 0)
+			return -1;
+		return expunge_piece(s, rg, from, e);
+	}
+	struct mailimap_set *set = imap_uid_ranges_set(rg, from, IMAP_SET_MAX_RANGES);
+	if (!set)
+		return err_set(e, ERR_INTERNAL, "out of memory building a MOVE");
+	r = mailimap_uid_move(s->imap, set, dest);
+	mailimap_set_free(set);
+	if (r == MAILIMAP_NO_ERROR)
+		return 0;
+	snprintf(what, sizeof what, "moving messages to %s",
+		 imap_folder_shown(dest, shown, sizeof shown));
+	return imap_folder_fail(s, r, what, dest, e);
+}
+
+int imap_move(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
+	      struct err *e)
+{
+	struct err tmp;
+	struct conn_op op;
+	struct imap_uid_ranges rg;
+	int rc = 0;
+
+	if (!e)
+		e = &tmp;
+	if (need_selected(s, "moving messages", e) < 0)
+		return -1;
+	if (!imap_cap(s, "MOVE") && !imap_cap(s, "UIDPLUS"))
+		return err_set(e, ERR_PROTOCOL,
+			       "cannot move messages: %s offers neither MOVE nor UIDPLUS, and a "
+			       "plain EXPUNGE could delete other messages",
+			       conn_host(s->conn));
+	imap_uid_ranges_build(&rg, uids, n);
+	if (rg.n == 0)
+		return 0;
+	imap_op_begin(s, &op, "imap_move");
+	for (size_t i = 0; rc == 0 && i < rg.n; i += IMAP_SET_MAX_RANGES)
+		rc = move_piece(s, &rg, i, dest, e);
+	imap_uid_ranges_free(&rg);
+	return imap_op_end(s, &op, rc, e);
+}
+
+int imap_expunge_uids(struct imap_session *s, const uint32_t *uids, size_t n, struct err *e)
+{
+	struct err tmp;
+	struct conn_op op;
+	struct imap_uid_ranges rg;
+	int rc = 0;
+
+	if (!e)
+		e = &tmp;
+	if (need_selected(s, "expunging messages", e) < 0)
+		return -1;
+	if (!imap_cap(s, "UIDPLUS"))
+		return err_set(e, ERR_PROTOCOL,
+			       "cannot expunge single messages: %s lacks UIDPLUS, and a plain "
+			       "EXPUNGE could delete other messages",
+			       conn_host(s->conn));
+	imap_uid_ranges_build(&rg, uids, n);
+	if (rg.n == 0)
+		return 0;
+	imap_op_begin(s, &op, "imap_expunge");
+	for (size_t i = 0; rc == 0 && i < rg.n; i += IMAP_SET_MAX_RANGES)
+		rc = expunge_piece(s, &rg, i, e);
+	imap_uid_ranges_free(&rg);
+	return imap_op_end(s, &op, rc, e);
+}
+
+static struct mailimap_date_time *now_date(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm))
+		return NULL;
+	long off = tm.tm_gmtoff, aoff = off < 0 ? -off : off;
+	/* libetpan writes the zone as the decimal number hhmm. */
+	int zone = (int)(aoff / 3600 * 100 + aoff % 3600 / 60) * (off < 0 ? -1 : 1);
+	return mailimap_date_time_new(tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
+				      tm.tm_min, tm.tm_sec, zone);
+}
+
+int imap_append(struct imap_session *s, const char *folder, unsigned flags, const char *msg,
+		size_t len, uint32_t *uid_out, struct err *e)
+{
+	struct err tmp;
+	struct conn_op op;
+	struct mailimap_flag_list *fl;
+	struct mailimap_date_time *date;
+	uint32_t uidvalidity = 0, uid = 0;
+	char shown[200], what[260];
+	int r, rc = 0;
+
+	if (!e)
+		e = &tmp;
+	if (uid_out)
+		*uid_out = 0;
+	if (imap_check_usable(s, e) < 0)
+		return -1;
+	fl = flag_list(flags);
+	date = now_date();
+	imap_op_begin(s, &op, "imap_append");
+	if (imap_cap(s, "UIDPLUS"))
+		r = mailimap_uidplus_append(s->imap, folder, fl, date, msg, len, &uidvalidity, &uid);
+	else
+		r = mailimap_append(s->imap, folder, fl, date, msg, len);
+	if (fl)
+		mailimap_flag_list_free(fl);
+	if (date)
+		mailimap_date_time_free(date);
+	if (r != MAILIMAP_NO_ERROR) {
+		snprintf(what, sizeof what, "saving a message to %s",
+			 imap_folder_shown(folder, shown, sizeof shown));
+		rc = imap_folder_fail(s, r, what, folder, e);
+	} else if (uid_out) {
+		*uid_out = uid;
+	}
+	return imap_op_end(s, &op, rc, e);
+}
+
+/* "UID SEARCH [CHARSET UTF-8] criteria", with quoted strings that hold 8-bit
+ * text re-sent as literals where the server allows it. -1 if the criteria
+ * could smuggle in a second command. */
+static int search_command(struct imap_session *s, const char *criteria, struct strbuf *cmd)
+{
+	const char *p = criteria;
+	int eight = 0;
+
+	for (; *p; p++) {
+		if (*p == '\r' || *p == '\n')
+			return -1;
+		if ((unsigned char)*p >= 0x80)
+			eight = 1;
+	}
+	strbuf_appends(cmd, "UID SEARCH ");
+	if (eight && strncasecmp(criteria, "CHARSET ", 8) != 0)
+		strbuf_appends(cmd, "CHARSET UTF-8 ");
+	for (p = criteria; *p;) {
+		if (*p != '"') {
+			strbuf_appendc(cmd, *p++);
+			continue;
+		}
+		struct strbuf q = STRBUF_INIT;
+		const char *start = p++;
+		int q8 = 0;
+		while (*p && *p != '"') {
+			if (*p == '\\' && p[1])
+				p++;
+			if ((unsigned char)*p >= 0x80)
+				q8 = 1;
+			strbuf_appendc(&q, *p++);
+		}
+		if (*p == '"')
+			p++;
+		if (!q8 || imap_append_astring(s, cmd, q.s ? q.s : "", q.len) < 0)
+			strbuf_append(cmd, start, (size_t)(p - start));
+		strbuf_free(&q);
+	}
+	return 0;
+}
+
+int imap_search(struct imap_session *s, const char *criteria, uint32_t **uids, size_t *n,
+		struct err *e)
+{
+	struct err tmp;
+	struct conn_op op;
+	struct strbuf cmd = STRBUF_INIT;
+	char shown[200], what[260], text[256];
+	int r, cond = MAILIMAP_RESP_COND_STATE_OK, rc = 0;
+
+	if (!e)
+		e = &tmp;
+	*uids = NULL;
+	*n = 0;
+	if (need_selected(s, "searching", e) < 0)
+		return -1;
+	if (!criteria || !*criteria || search_command(s, criteria, &cmd) < 0) {
+		strbuf_free(&cmd);
+		return err_set(e, ERR_USAGE, "invalid search criteria");
+	}
+	snprintf(what, sizeof what, "searching in %s",
+		 imap_folder_shown(s->selected, shown, sizeof shown));
+	imap_op_begin(s, &op, "imap_search");
+	r = imap_raw_command(s, cmd.s, cmd.len, 0, &cond);
+	strbuf_free(&cmd);
+	if (r != MAILIMAP_NO_ERROR) {
+		rc = imap_fail(s, r, what, e);
+	} else if (cond != MAILIMAP_RESP_COND_STATE_OK) {
+		rc = err_set(e, ERR_PROTOCOL, "%s failed: server said: %s", what,
+			     imap_server_text(s, text, sizeof text));
+	} else {
+		/* The list belongs to libetpan until the next command. */
+		const struct mailimap_response_info *ri = s->imap->imap_response_info;
+		clist *res = ri ? ri->rsp_search_result : NULL;
+		size_t count = res ? (size_t)clist_count(res) : 0, k = 0;
+		if (count) {
+			*uids = xreallocarray(NULL, count, sizeof **uids);
+			for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+				const uint32_t *u = clist_content(it);
+				if (u && *u)
+					(*uids)[k++] = *u;
+			}
+		}
+		*n = k;
+	}
+	return imap_op_end(s, &op, rc, e);
+}
