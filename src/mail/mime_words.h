@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "util/strbuf.h"
+
 /* Decodes encoded words in a header value to UTF-8; raw 8-bit bytes outside them
  * are taken as UTF-8 if valid, else ISO-8859-1. Never fails; caller frees. */
 char *mime_words_decode(const char *text);
@@ -16,5 +18,7 @@ char *mime_words_encode(const char *utf8, const char *header_name);
 char *mime_words_encode_phrase(const char *utf8);
 /* Decodes an RFC 2231 extended value "charset'lang'%XX..." to UTF-8; caller frees. */
 char *mime_rfc2231_decode(const char *value);
+/* Appends s with %XX escapes decoded (a malformed escape stays as it is). */
+void mime_percent_decode(struct strbuf *out, const char *s, size_t n);
 
 #endif
