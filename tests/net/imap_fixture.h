@@ -1,0 +1,34 @@
+/* Shared by the IMAP tests that run against the test mail system: its
+ * settings from the environment, logging in, and the metrics they record. */
+#ifndef SKUA_TESTS_IMAP_FIXTURE_H
+#define SKUA_TESTS_IMAP_FIXTURE_H
+
+#include "net/conn.h"
+#include "net/imap_session.h"
+#include "net/metrics.h"
+#include "util/err.h"
+
+#define ALICE "alice@example.org"
+
+/* Records of every session the tests open; a token unique to this run, so
+ * reruns against one server don't see each other's messages. */
+extern struct metrics_sink *fixture_sink;
+extern char fixture_token[64];
+
+/* Exit status for main: 0 to go on, 77 (skip) without a mail system, 1 on error. */
+int fixture_init(void);
+void fixture_done(void);
+
+/* A MAILSYS_* setting, NULL when unset or empty. */
+const char *fixture_env(const char *name);
+struct conn_params fixture_params(enum tls_mode tls);
+struct imap_session *fixture_open(enum tls_mode tls, const char *user, const char *pass,
+				  enum auth_mech mech, struct err *e);
+/* Alice over IMAPS; fails the test when that does not work. */
+struct imap_session *fixture_alice(void);
+
+/* Asserts the op name and outcome of the last metric record. */
+void fixture_assert_last_op(const char *op, int ok);
+int fixture_saw_op(const char *op);
+
+#endif
