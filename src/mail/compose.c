@@ -407,7 +407,7 @@ static void put_disposition(struct strbuf *out, const char *name, const char *fa
 			strbuf_append(&enc, t, 3);
 		}
 	}
-	const size_t seg = 60;
+	const size_t seg = 50;
 	if (enc.len <= seg) {
 		strbuf_printf(out, ";\r\n filename*=utf-8''%s\r\n", enc.s);
 	} else {

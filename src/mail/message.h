@@ -19,7 +19,12 @@ struct mail_message {
 	char *subject, *from, *to, *cc, *reply_to, *date;   /* decoded; "" if absent */
 	char *message_id, *in_reply_to, *references;        /* raw; "" if absent */
 	long long date_epoch;     /* parsed Date, 0 if none or unparsable */
-	char *body;               /* rendered text: text/plain preferred, else HTML as text */
+	/* Rendered text, LF line ends, ending in one '\n' (or ""): text/plain
+	 * preferred, else HTML as text; inline text parts of a multipart/mixed
+	 * joined by a blank line; a forwarded message (message/rfc822) shown
+	 * inline after a "---------- Forwarded message ----------" line with its
+	 * From/Date/Subject/To/Cc, its attachments joining atts. */
+	char *body;
 	int body_from_html;       /* 1 if body was rendered from text/html */
 	struct mail_attachment *atts;
 	size_t natts;
