@@ -214,6 +214,46 @@ static size_t collect_ct_params(const struct mailmime *mm, struct mime_param *p)
 	return n;
 }
 
+/* Broken mailers write filename=my file.pdf without quotes; libetpan then
+ * keeps only "my". The raw header has the whole value (up to ';'). */
+static char *unquoted_param(const struct mailmime *mm, const char *header, const char *name)
+{
+	if (mm->mm_mime_start == NULL)
+		return NULL;
+	char *hv = header_get(mm->mm_mime_start, mm->mm_length, header);
+	char *res = NULL;
+	size_t nl = strlen(name);
+
+	for (char *p = hv; p && *p; p++) {
+		if ((p != hv && p[-1] != ';' && p[-1] != ' ' && p[-1] != '\t') ||
+		    strncasecmp(p, name, nl) != 0 || p[nl] != '=')
+			continue;
+		const char *v = p + nl + 1;
+		if (*v == '"')
+			break;
+		size_t n = strcspn(v, ";");
+		char *raw = trimmed(xstrndup(v, n));
+		if (strchr(raw, ' '))
+			res = mime_words_decode(raw);
+		free(raw);
+		break;
+	}
+	free(hv);
+	return res;
+}
+
+/* The whole unquoted value if libetpan's is its first word; frees the other. */
+static char *longer_name(char *parsed, char *whole)
+{
+	if (parsed && whole && strlen(whole) > strlen(parsed) &&
+	    strncmp(whole, parsed, strlen(parsed)) == 0) {
+		free(parsed);
+		return whole;
+	}
+	free(whole);
+	return parsed;
+}
+
 static void part_info_get(const struct mailmime *mm, struct part_info *pi)
 {
 	struct mime_param p[MAX_PARAMS];
@@ -246,7 +286,10 @@ static void part_info_get(const struct mailmime *mm, struct part_info *pi)
 							      dp->pa_data.pa_parameter->pa_value };
 		}
 		pi->filename = mime_param_lookup(p, n, "filename");
+		pi->filename = longer_name(pi->filename,
+					   unquoted_param(mm, "Content-Disposition", "filename"));
 	}
+	name = longer_name(name, unquoted_param(mm, "Content-Type", "name"));
 	if (pi->filename == NULL || pi->filename[0] == '\0') {
 		free(pi->filename);
 		pi->filename = name;

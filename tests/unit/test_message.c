@@ -379,6 +379,28 @@ static void test_garbage_fuzz(void **state)
 	}
 }
 
+static void test_sloppy_headers(void **state)
+{
+	(void)state;
+	const char *raw =
+		"Subject: t\nContent-Type: multipart/mixed; boundary=----=_Part_1\n\n"
+		"------=_Part_1\nContent-Type: TEXT/HTML;charset=\"utf-8\";\n\n<p>caps</p>\n"
+		"------=_Part_1\nContent-Type: application/pdf; name=other name.pdf\n"
+		"Content-Disposition: attachment; filename=my file.pdf; size=1\n\nx\n"
+		"------=_Part_1\nContent-Type: application/pdf; name=second file.pdf\n\ny\n"
+		"------=_Part_1\nContent-Type: application/pdf\n"
+		"Content-Disposition: attachment; filename=plain; filename*=utf-8''r%C3%A9al.pdf\n\nz\n"
+		"------=_Part_1--\n";
+	struct mail_message *m = parse_str(raw, strlen(raw));
+	assert_string_equal(m->body, "caps\n");
+	assert_true(m->body_from_html);
+	assert_int_equal(m->natts, 3);
+	assert_string_equal(m->atts[0].filename, "my file.pdf");
+	assert_string_equal(m->atts[1].filename, "second file.pdf");
+	assert_string_equal(m->atts[2].filename, "réal.pdf");
+	mail_message_free(m);
+}
+
 static void test_related_inline_image(void **state)
 {
 	(void)state;
@@ -414,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_huge),
 		cmocka_unit_test(test_malformed_deep),
 		cmocka_unit_test(test_garbage_fuzz),
+		cmocka_unit_test(test_sloppy_headers),
 		cmocka_unit_test(test_related_inline_image),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
