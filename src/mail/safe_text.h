@@ -9,8 +9,10 @@
  * keep_newlines, '\n' stays (CR is dropped), otherwise line breaks become spaces.
  * Caller frees. */
 char *safe_text_terminal(const char *text, int keep_newlines);
-/* A file name that cannot leave its directory: no '/', '\\', NUL, controls, no
- * leading dots, not "" (becomes "attachment"), at most 200 bytes of UTF-8 with
+/* A file name that cannot leave its directory: no '/', '\\' (both become '_'),
+ * NUL, escape sequences or controls, no leading dots, blanks or dashes (so
+ * never "." or ".."), no trailing dots or blanks, not "" (becomes
+ * "attachment"), at most 200 bytes of UTF-8 cut on a character boundary with
  * the extension kept. Caller frees. */
 char *safe_text_filename(const char *name);
 
