@@ -13,4 +13,4 @@ for prog in dovecot postfix openssl python3; do
 	}
 done
 rm -f "$dir/stopped"
-exec "${SHELL:-/bin/sh}" "$SKUA_TOP_SRCDIR/contrib/mailsys.sh" start "$dir"
+exec bash "$SKUA_TOP_SRCDIR/contrib/mailsys.sh" start "$dir"

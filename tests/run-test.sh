@@ -7,6 +7,6 @@ if [ -n "${SKUA_MAILSYS_DIR:-}" ] && [ -f "$SKUA_MAILSYS_DIR/env" ] && [ ! -f "$
 	set +a
 fi
 case "$1" in
-*.sh) exec "${SHELL:-/bin/sh}" "$@" ;;
+*.sh) exec /bin/sh "$@" ;;
 *) exec "$@" ;;
 esac

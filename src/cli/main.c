@@ -42,13 +42,19 @@ int main(int argc, char **argv)
 	/* A closed pipe (skua list | head) must end output quietly, not kill us mid-write
 	 * of a file; writes then fail with EPIPE and are reported. */
 	signal(SIGPIPE, SIG_IGN);
-	while ((opt = getopt(argc, argv, "+F:a:hV")) != -1) {
+	opterr = 0;
+	while ((opt = getopt(argc, argv, "+:F:a:hV")) != -1) {
 		switch (opt) {
 		case 'F': o.config_path = optarg; break;
 		case 'a': o.account = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("skua %s\n", PACKAGE_VERSION); return 0;
-		default: usage(stderr); return ERR_USAGE;
+		case ':':
+			err_set(&e, ERR_USAGE, "option -%c needs an argument (skua -h shows usage)", optopt);
+			return fail(&e);
+		default:
+			err_set(&e, ERR_USAGE, "unknown option -%c (skua -h shows usage)", optopt);
+			return fail(&e);
 		}
 	}
 	argc -= optind;

@@ -18,6 +18,8 @@ void strbuf_grow(struct strbuf *b, size_t extra)
 	while (cap < need)
 		cap = cap * 2;
 	b->s = xrealloc(b->s, cap);
+	if (b->cap == 0)
+		b->s[0] = '\0';
 	b->cap = cap;
 }
 

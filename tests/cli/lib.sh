@@ -18,8 +18,9 @@ need_mailsys() {
 	fi
 }
 
-# write_config FILE USER [extra account lines...]: an account for USER on the
-# test servers over implicit TLS with the throwaway CA.
+# write_config FILE USER ["key = value"...]: an account for USER on the test
+# servers over implicit TLS with the throwaway CA; each "key = value" replaces
+# the default of that key in the account section.
 write_config() {
 	file=$1 user=$2
 	shift 2
@@ -40,8 +41,12 @@ write_config() {
 		echo "password_command = echo $pass"
 		echo "ca_file = $MAILSYS_CA"
 		echo "timeout = 20"
-		for line in "$@"; do echo "$line"; done
 	} > "$file"
+	for line in "$@"; do
+		grep -v "^${line%% =*} = " "$file" > "$file.new"
+		echo "$line" >> "$file.new"
+		mv "$file.new" "$file"
+	done
 	chmod 600 "$file"
 }
 

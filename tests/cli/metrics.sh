@@ -10,7 +10,9 @@ echo "metrics body" | expect_ok "send" "$SKUA" -F "$cfg" send --to bob@example.o
 log="$XDG_STATE_HOME/skua/metrics.log"
 check "the metrics log exists" test -s "$log"
 check "the log starts with its column header" sh -c "head -1 '$log' | grep -q '^# time'"
-for op in tcp_connect tls_handshake imap_login imap_list smtp_auth smtp_send imap_append; do
+check "a tcp_connect record: segments both ways (SYN, SYN-ACK), no payload" \
+	awk -F '\t' '$2 == "tcp_connect" && $8 == 0 && $9 == 0 && $10 > 0 && $11 > 0 && $13 == "ok" { found = 1 } END { exit !found }' "$log"
+for op in tls_handshake imap_login imap_list smtp_auth smtp_send imap_append; do
 	check "a $op record with bytes and segments in both directions" \
 		awk -F '\t' -v op="$op" '$2 == op && $8 > 0 && $9 > 0 && $10 > 0 && $11 > 0 && $13 == "ok" { found = 1 } END { exit !found }' "$log"
 done
