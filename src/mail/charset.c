@@ -9,9 +9,8 @@
 #include <strings.h>
 
 #include "util/strbuf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
-
-#define REPLACEMENT "\xef\xbf\xbd"
 
 enum cs_kind {
 	CS_ICONV,   /* hand the (mapped) name to iconv */
@@ -99,45 +98,13 @@ static const struct cs_alias aliases[] = {
 	{ "7bit", CS_GUESS, NULL },
 };
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && p[1] < 0xa0)
-			return 0;
-		if (c == 0xed && p[1] >= 0xa0)
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && p[1] < 0x90)
-			return 0;
-		if (c == 0xf4 && p[1] >= 0x90)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 int charset_is_utf8(const char *data, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)data;
 	size_t i = 0;
 
 	while (i < len) {
-		size_t n = utf8_seq_len(p + i, len - i);
+		size_t n = utf8_decode(p + i, len - i, NULL);
 		if (n == 0)
 			return 0;
 		i += n;
@@ -153,30 +120,21 @@ static int has_8bit(const char *data, size_t len)
 	return 0;
 }
 
-/* NUL never means anything in text and would cut C strings short. */
-static void append_char_safe(struct strbuf *b, const char *s, size_t n)
-{
-	if (n == 1 && s[0] == '\0')
-		strbuf_appends(b, REPLACEMENT);
-	else
-		strbuf_append(b, s, n);
-}
-
+/* Invalid bytes and NUL (which would cut C strings short) become U+FFFD. */
 static void utf8_sanitize(struct strbuf *b, const char *data, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)data;
 	size_t i = 0;
 
 	strbuf_grow(b, len);
-	strbuf_append(b, "", 0); /* strbuf_grow leaves a new buffer unterminated */
 	while (i < len) {
-		size_t n = utf8_seq_len(p + i, len - i);
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
 		if (n == 0) {
-			strbuf_appends(b, REPLACEMENT);
-			i++;
-			continue;
+			cp = UTF8_REPLACEMENT;
+			n = 1;
 		}
-		append_char_safe(b, data + i, n);
+		utf8_put(b, cp);
 		i += n;
 	}
 }
@@ -193,15 +151,19 @@ static int iconv_convert(struct strbuf *b, const char *from, const char *data, s
 	char out[4096];
 
 	strbuf_grow(b, len + len / 2);
-	strbuf_append(b, "", 0);
 	for (;;) {
 		char *op = out;
 		size_t outleft = sizeof out;
 		size_t r = inleft ? iconv(cd, &in, &inleft, &op, &outleft)
 				  : iconv(cd, NULL, NULL, &op, &outleft);
 		int saved = errno;
-		for (char *q = out; q < op; q++)
-			append_char_safe(b, q, 1);
+		/* iconv's output is valid UTF-8, but a NUL would cut C strings short */
+		for (char *q = out; q < op; q++) {
+			if (*q == '\0')
+				utf8_put(b, UTF8_REPLACEMENT);
+			else
+				strbuf_appendc(b, *q);
+		}
 		if (r != (size_t)-1) {
 			if (inleft == 0 && in != NULL) {
 				/* one more round flushes a stateful decoder */
@@ -213,13 +175,13 @@ static int iconv_convert(struct strbuf *b, const char *from, const char *data, s
 		if (saved == E2BIG)
 			continue;
 		if (saved == EILSEQ && inleft > 0) {
-			strbuf_appends(b, REPLACEMENT);
+			utf8_put(b, UTF8_REPLACEMENT);
 			in++;
 			inleft--;
 			continue;
 		}
 		if (saved == EINVAL)
-			strbuf_appends(b, REPLACEMENT);
+			utf8_put(b, UTF8_REPLACEMENT);
 		/* truncated input, or an error iconv does not document: stop here */
 		if (inleft == 0 || saved == EINVAL)
 			break;

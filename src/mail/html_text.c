@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "util/strbuf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #define DEPTH_SHOWN_MAX 10   /* deeper quotes/lists look the same: bounds the output */
@@ -130,30 +131,6 @@ static void emit_text(struct writer *w, const char *s, size_t n)
 	}
 }
 
-static void put_utf8(struct strbuf *b, uint32_t u)
-{
-	char s[4];
-
-	if (u < 0x80) {
-		strbuf_appendc(b, (char)u);
-	} else if (u < 0x800) {
-		s[0] = (char)(0xc0 | (u >> 6));
-		s[1] = (char)(0x80 | (u & 0x3f));
-		strbuf_append(b, s, 2);
-	} else if (u < 0x10000) {
-		s[0] = (char)(0xe0 | (u >> 12));
-		s[1] = (char)(0x80 | ((u >> 6) & 0x3f));
-		s[2] = (char)(0x80 | (u & 0x3f));
-		strbuf_append(b, s, 3);
-	} else {
-		s[0] = (char)(0xf0 | (u >> 18));
-		s[1] = (char)(0x80 | ((u >> 12) & 0x3f));
-		s[2] = (char)(0x80 | ((u >> 6) & 0x3f));
-		s[3] = (char)(0x80 | (u & 0x3f));
-		strbuf_append(b, s, 4);
-	}
-}
-
 struct entity {
 	const char *name;
 	uint32_t code;
@@ -239,9 +216,8 @@ static size_t decode_entity(const char *s, size_t n, struct strbuf *out)
 			i++;
 		if (v >= 0x80 && v <= 0x9f)
 			v = cp1252_c1[v - 0x80];
-		if (v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-			v = 0xfffd;
-		put_utf8(out, v);
+		/* NUL, surrogates and values out of range come out as U+FFFD */
+		utf8_put(out, v);
 		return i;
 	}
 	char name[12];
@@ -258,7 +234,7 @@ static size_t decode_entity(const char *s, size_t n, struct strbuf *out)
 		/* without ';' only the old ones that browsers still accept */
 		if (!semi && !(e < 6 || entities[e].code == 0xa9 || entities[e].code == 0xae))
 			return 0;
-		put_utf8(out, entities[e].code);
+		utf8_put(out, entities[e].code);
 		return i + (size_t)semi;
 	}
 	return 0;

@@ -10,6 +10,7 @@
 #include "mail/charset.h"
 #include "mail/mime_transfer.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #define WORD_MAX 75          /* RFC 2047: an encoded word is at most 75 characters */
@@ -201,14 +202,12 @@ static int q_safe(unsigned char c)
 	return isalnum(c) || c == '!' || c == '*' || c == '+' || c == '-' || c == '/';
 }
 
+/* The text is valid UTF-8 already (see clean_value); a stray byte counts alone. */
 static size_t utf8_char_len(const unsigned char *p, size_t n)
 {
-	size_t k = 1;
+	size_t k = utf8_decode(p, n, NULL);
 
-	if (p[0] >= 0xc0)
-		while (k < n && k < 4 && (p[k] & 0xc0) == 0x80)
-			k++;
-	return k;
+	return k > 0 ? k : 1;
 }
 
 /* Appends the UTF-8 text as encoded words separated by single spaces, each at

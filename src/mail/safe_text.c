@@ -8,73 +8,15 @@
 #include <string.h>
 
 #include "util/strbuf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
-#define REPLACEMENT 0xfffdu
 #define TAB_WIDTH 8
 #define NAME_MAX_BYTES 200
 #define EXT_MAX_BYTES 32
 
-/* Decodes one UTF-8 character at p; *len gets its length. Invalid sequences
- * give REPLACEMENT with length 1, so every byte is looked at. */
-static uint32_t utf8_next(const unsigned char *p, size_t *len)
-{
-	unsigned char c = p[0];
-
-	*len = 1;
-	if (c < 0x80)
-		return c;
-	if (c >= 0xc2 && c <= 0xdf && (p[1] & 0xc0) == 0x80) {
-		*len = 2;
-		return ((uint32_t)(c & 0x1f) << 6) | (p[1] & 0x3f);
-	}
-	if (c >= 0xe0 && c <= 0xef && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
-		uint32_t u = ((uint32_t)(c & 0x0f) << 12) | ((uint32_t)(p[1] & 0x3f) << 6) |
-			     (p[2] & 0x3f);
-		if (u < 0x800 || (u >= 0xd800 && u <= 0xdfff))
-			return REPLACEMENT;
-		*len = 3;
-		return u;
-	}
-	if (c >= 0xf0 && c <= 0xf4 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
-	    (p[3] & 0xc0) == 0x80) {
-		uint32_t u = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3f) << 12) |
-			     ((uint32_t)(p[2] & 0x3f) << 6) | (p[3] & 0x3f);
-		if (u < 0x10000 || u > 0x10ffff)
-			return REPLACEMENT;
-		*len = 4;
-		return u;
-	}
-	return REPLACEMENT;
-}
-
-static void put_utf8(struct strbuf *b, uint32_t u)
-{
-	char s[4];
-
-	if (u < 0x80) {
-		strbuf_appendc(b, (char)u);
-	} else if (u < 0x800) {
-		s[0] = (char)(0xc0 | (u >> 6));
-		s[1] = (char)(0x80 | (u & 0x3f));
-		strbuf_append(b, s, 2);
-	} else if (u < 0x10000) {
-		s[0] = (char)(0xe0 | (u >> 12));
-		s[1] = (char)(0x80 | ((u >> 6) & 0x3f));
-		s[2] = (char)(0x80 | (u & 0x3f));
-		strbuf_append(b, s, 3);
-	} else {
-		s[0] = (char)(0xf0 | (u >> 18));
-		s[1] = (char)(0x80 | ((u >> 12) & 0x3f));
-		s[2] = (char)(0x80 | ((u >> 6) & 0x3f));
-		s[3] = (char)(0x80 | (u & 0x3f));
-		strbuf_append(b, s, 4);
-	}
-}
-
-/* A "control" as a terminal sees one: C1 arrives either as a raw byte in a
- * place UTF-8 does not allow (decoded here as REPLACEMENT, so the raw byte is
- * checked by the caller) or as the UTF-8 encoding of U+0080-U+009F. */
+/* Bidi embeddings, overrides and isolates reorder the text after them on
+ * the screen, so that what is shown is not what the bytes say. */
 static int is_bidi_control(uint32_t u)
 {
 	return (u >= 0x202a && u <= 0x202e) || (u >= 0x2066 && u <= 0x2069);
@@ -159,10 +101,10 @@ char *safe_text_terminal(const char *text, int keep_newlines)
 {
 	struct strbuf b = STRBUF_INIT;
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	const unsigned char *end = p + strlen((const char *)p);
 	size_t col = 0;
 
-	strbuf_grow(&b, strlen((const char *)p));
-	strbuf_append(&b, "", 0); /* strbuf_grow leaves a new buffer unterminated */
+	strbuf_grow(&b, (size_t)(end - p));
 	while (*p) {
 		unsigned char c = *p;
 		if (c == 0x1b) {
@@ -192,13 +134,18 @@ char *safe_text_terminal(const char *text, int keep_newlines)
 			p++;
 			continue;
 		}
+		/* A C1 control comes either as a raw byte (which never starts
+		 * valid UTF-8) or as the UTF-8 encoding of U+0080-U+009F. */
 		if (c >= 0x80 && c <= 0x9f) {
-			/* a raw C1 byte can never start valid UTF-8 */
 			p = skip_c1(c, p + 1);
 			continue;
 		}
-		size_t n;
-		uint32_t u = utf8_next(p, &n);
+		uint32_t u;
+		size_t n = utf8_decode(p, (size_t)(end - p), &u);
+		if (n == 0) {
+			u = UTF8_REPLACEMENT;
+			n = 1;
+		}
 		p += n;
 		if (u >= 0x80 && u <= 0x9f) {
 			p = skip_c1(u, p);
@@ -206,7 +153,7 @@ char *safe_text_terminal(const char *text, int keep_newlines)
 		}
 		if (is_bidi_control(u))
 			continue;
-		put_utf8(&b, u);
+		utf8_put(&b, u);
 		col++;
 	}
 	return strbuf_detach(&b, NULL);

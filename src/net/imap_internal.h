@@ -77,9 +77,6 @@ void imap_uid_ranges_format(const struct imap_uid_ranges *rg, size_t from, size_
 int imap_cap(struct imap_session *s, const char *name);
 int imap_auth_cap(struct imap_session *s, const char *mech);
 
-/* Length of the valid UTF-8 sequence at s (1-4) and its code point, or 0. */
-size_t imap_utf8_decode(const unsigned char *s, uint32_t *cp);
-
 /* A folder name for messages: decoded to UTF-8 and sanitized, in buf. */
 const char *imap_folder_shown(const char *folder, char *buf, size_t size);
 /* "no folder named X" with X shown as UTF-8. */

@@ -7,9 +7,8 @@
 
 #include "net/imap_internal.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
-
-#define REPLACEMENT 0xFFFDu
 
 static const char b64_alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
@@ -27,69 +26,6 @@ static int b64_value(unsigned char c)
 	if (c == ',')
 		return 63;
 	return -1;
-}
-
-static void put_utf8(struct strbuf *b, uint32_t cp)
-{
-	char u[4];
-
-	/* NUL would cut the C string short; surrogates and out-of-range values
-	 * are not characters. */
-	if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		cp = REPLACEMENT;
-	if (cp < 0x80) {
-		strbuf_appendc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		strbuf_append(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		strbuf_append(b, u, 3);
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		strbuf_append(b, u, 4);
-	}
-}
-
-/* Length of a valid UTF-8 sequence at s and its code point, or 0 when the
- * bytes are not one (overlong forms, surrogates, truncation included). */
-size_t imap_utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	uint32_t c;
-	size_t n;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		c = s[0] & 0x1F;
-		n = 2;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		c = s[0] & 0x0F;
-		n = 3;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		c = s[0] & 0x07;
-		n = 4;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;   /* also stops at the terminating NUL */
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
 }
 
 /* Decodes the base64 run starting at *pp (just after '&') up to and including
@@ -116,23 +52,23 @@ static void decode_run(const unsigned char **pp, struct strbuf *out)
 		bits &= (1u << nbits) - 1;
 		if (unit >= 0xD800 && unit <= 0xDBFF) {
 			if (high)
-				put_utf8(out, REPLACEMENT);
+				utf8_put(out, UTF8_REPLACEMENT);
 			high = unit;
 		} else if (unit >= 0xDC00 && unit <= 0xDFFF) {
 			if (high)
-				put_utf8(out, 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00));
+				utf8_put(out, 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00));
 			else
-				put_utf8(out, REPLACEMENT);
+				utf8_put(out, UTF8_REPLACEMENT);
 			high = 0;
 		} else {
 			if (high)
-				put_utf8(out, REPLACEMENT);
+				utf8_put(out, UTF8_REPLACEMENT);
 			high = 0;
-			put_utf8(out, unit);
+			utf8_put(out, unit);
 		}
 	}
 	if (high)
-		put_utf8(out, REPLACEMENT);
+		utf8_put(out, UTF8_REPLACEMENT);
 	/* Leftover bits must be padding zeros shorter than one base64 digit's
 	 * worth of a unit; anything else, or a run cut by a foreign byte, is
 	 * malformed. */
@@ -143,7 +79,7 @@ static void decode_run(const unsigned char **pp, struct strbuf *out)
 	else if (*p)
 		bad = 1;
 	if (bad)
-		put_utf8(out, REPLACEMENT);
+		utf8_put(out, UTF8_REPLACEMENT);
 	*pp = p;
 }
 
@@ -151,9 +87,9 @@ char *imap_mutf7_to_utf8(const char *s)
 {
 	struct strbuf out = STRBUF_INIT;
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *end = p + strlen((const char *)p);
 
-	strbuf_grow(&out, strlen((const char *)p));
-	strbuf_append(&out, "", 0);   /* terminated even when nothing follows */
+	strbuf_grow(&out, (size_t)(end - p));
 	while (*p) {
 		if (*p == '&') {
 			p++;
@@ -169,14 +105,13 @@ char *imap_mutf7_to_utf8(const char *s)
 			/* Not allowed in modified UTF-7, but some servers send raw
 			 * UTF-8 names: keep valid sequences, replace the rest. */
 			uint32_t cp;
-			size_t n = imap_utf8_decode(p, &cp);
+			size_t n = utf8_decode(p, (size_t)(end - p), &cp);
 			if (n == 0) {
-				put_utf8(&out, REPLACEMENT);
-				p++;
-			} else {
-				put_utf8(&out, cp);
-				p += n;
+				cp = UTF8_REPLACEMENT;
+				n = 1;
 			}
+			utf8_put(&out, cp);
+			p += n;
 		}
 	}
 	return strbuf_detach(&out, NULL);
@@ -206,16 +141,17 @@ char *imap_utf8_to_mutf7(const char *s)
 {
 	struct strbuf out = STRBUF_INIT;
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end;
 	uint16_t *units;
 	size_t nunits = 0;
 
 	if (!s)
 		return NULL;
+	end = p + strlen(s);
 	/* Each input byte yields at most one UTF-16 unit (a 4-byte sequence
-	 * yields two), so strlen bounds the pending run. */
-	units = xreallocarray(NULL, strlen(s) + 1, sizeof *units);
-	strbuf_grow(&out, strlen(s));
-	strbuf_append(&out, "", 0);
+	 * yields two), so the length bounds the pending run. */
+	units = xreallocarray(NULL, (size_t)(end - p) + 1, sizeof *units);
+	strbuf_grow(&out, (size_t)(end - p));
 	while (*p) {
 		if (*p >= 0x20 && *p <= 0x7E) {
 			if (nunits) {
@@ -230,7 +166,7 @@ char *imap_utf8_to_mutf7(const char *s)
 			continue;
 		}
 		uint32_t cp;
-		size_t n = imap_utf8_decode(p, &cp);
+		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (n == 0) {
 			free(units);
 			strbuf_free(&out);

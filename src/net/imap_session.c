@@ -8,6 +8,7 @@
 
 #include "net/imap_internal.h"
 #include "util/base64.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 void imap_op_begin(struct imap_session *s, struct conn_op *op, const char *name)
@@ -51,13 +52,14 @@ int imap_check_usable(struct imap_session *s, struct err *e)
 void imap_sanitize(const char *src, char *buf, size_t size)
 {
 	const unsigned char *p = (const unsigned char *)(src ? src : "");
+	const unsigned char *end = p + strlen((const char *)p);
 	size_t o = 0;
 
 	if (size == 0)
 		return;
 	while (*p && o + 4 < size) {
 		uint32_t cp;
-		size_t n = imap_utf8_decode(p, &cp);
+		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (n == 0) {
 			buf[o++] = '?';
 			p++;

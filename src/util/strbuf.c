@@ -79,7 +79,6 @@ char *strbuf_detach(struct strbuf *b, size_t *len)
 
 void strbuf_free(struct strbuf *b)
 {
-
 	free(b->s);
 	b->s = NULL;
 	b->len = b->cap = 0;

@@ -12,6 +12,7 @@ struct strbuf {
 
 #define STRBUF_INIT { NULL, 0, 0 }
 
+/* Makes room for extra more bytes; afterwards s is allocated and terminated. */
 void strbuf_grow(struct strbuf *b, size_t extra);
 void strbuf_append(struct strbuf *b, const void *data, size_t len);
 void strbuf_appends(struct strbuf *b, const char *s);

@@ -1,4 +1,4 @@
-/* Unit tests of src/util: buffers, base64, errors, paths. */
+/* Unit tests of src/util: buffers, base64, UTF-8, errors, paths. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include "util/err.h"
 #include "util/paths.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 static void test_strbuf_grows_and_detaches(void **state)
 {
@@ -58,6 +59,66 @@ static void test_base64_round_trip(void **state)
 	assert_null(base64_decode("Zg==Zg==", 8, &n));
 }
 
+static void test_utf8_decode(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;      /* 0: not a character */
+		uint32_t cp;
+	} cases[] = {
+		{ "A", 1, 'A' },
+		{ "\xc3\xa9", 2, 0xe9 },
+		{ "\xe2\x82\xac", 3, 0x20ac },
+		{ "\xf0\x9f\x98\x80", 4, 0x1f600 },
+		{ "\xf4\x8f\xbf\xbf", 4, 0x10ffff },
+		{ "\xc0\xaf", 0, 0 },               /* overlong '/' */
+		{ "\xe0\x80\xaf", 0, 0 },          /* overlong, three bytes */
+		{ "\xf0\x80\x80\xaf", 0, 0 },      /* overlong, four bytes */
+		{ "\xed\xa0\x80", 0, 0 },          /* surrogate U+D800 */
+		{ "\xf4\x90\x80\x80", 0, 0 },      /* above U+10FFFF */
+		{ "\xe2\x82", 0, 0 },              /* truncated */
+		{ "\x80", 0, 0 },                  /* lone continuation byte */
+		{ "\xc3" "A", 0, 0 },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint32_t cp = 0;
+		size_t n = strlen(cases[i].in);
+		assert_int_equal(utf8_decode((const unsigned char *)cases[i].in, n, &cp), cases[i].len);
+		if (cases[i].len)
+			assert_int_equal(cp, cases[i].cp);
+	}
+	/* The length given is a hard limit, NUL or not. */
+	assert_int_equal(utf8_decode((const unsigned char *)"\xc3\xa9", 1, NULL), 0);
+	assert_int_equal(utf8_decode((const unsigned char *)"", 0, NULL), 0);
+}
+
+static void test_utf8_put(void **state)
+{
+	static const uint32_t cps[] = { 'A', 0xe9, 0x20ac, 0x1f600, 0, 0xd800, 0xdfff, 0x110000 };
+	struct strbuf b = STRBUF_INIT;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof cps / sizeof cps[0]; i++)
+		utf8_put(&b, cps[i]);
+	/* NUL, surrogates and values out of range come out as U+FFFD. */
+	assert_string_equal(b.s, "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+				 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	/* Whatever utf8_put writes decodes back to what it was given. */
+	strbuf_reset(&b);
+	for (uint32_t cp = 1; cp < 0x110000; cp += cp < 0x1000 ? 1 : 97) {
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			continue;
+		strbuf_reset(&b);
+		utf8_put(&b, cp);
+		uint32_t back = 0;
+		assert_int_equal(utf8_decode((const unsigned char *)b.s, b.len, &back), b.len);
+		assert_int_equal(back, cp);
+	}
+	strbuf_free(&b);
+}
+
 static void test_err_prefix(void **state)
 {
 	struct err e;
@@ -100,6 +161,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf_grows_and_detaches),
 		cmocka_unit_test(test_base64_round_trip),
+		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_utf8_put),
 		cmocka_unit_test(test_err_prefix),
 		cmocka_unit_test(test_xdg_paths),
 	};
