@@ -5,26 +5,10 @@
 
 #include <string.h>
 
+#include "util/base64.h"
+
 #define QP_LINE_MAX 76
 #define B64_LINE_BYTES 57   /* 76 characters of base64 */
-
-static const char b64_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
 
 static void b64_flush(struct strbuf *out, const unsigned char *q, int n)
 {
@@ -44,7 +28,6 @@ void mime_base64_decode(struct strbuf *out, const char *data, size_t len)
 	int n = 0;
 
 	strbuf_grow(out, len / 4 * 3 + 3);
-	strbuf_append(out, "", 0); /* strbuf_grow leaves a new buffer unterminated */
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)data[i];
 		if (c == '=') {
@@ -52,7 +35,7 @@ void mime_base64_decode(struct strbuf *out, const char *data, size_t len)
 			n = 0;
 			continue;
 		}
-		int v = b64_value(c);
+		int v = base64_value(c);
 		if (v < 0)
 			continue;
 		q[n++] = (unsigned char)v;
@@ -80,7 +63,6 @@ void mime_qp_decode(struct strbuf *out, const char *data, size_t len)
 	size_t i = 0;
 
 	strbuf_grow(out, len);
-	strbuf_append(out, "", 0);
 	while (i < len) {
 		/* one line at a time, so trailing blanks can be dropped */
 		const char *nl = memchr(data + i, '\n', len - i);
@@ -130,26 +112,10 @@ void mime_base64_encode_lines(struct strbuf *out, const void *data, size_t len)
 	const unsigned char *p = data;
 
 	strbuf_grow(out, (len + 2) / 3 * 4 + (len / B64_LINE_BYTES + 1) * 2);
-	strbuf_append(out, "", 0);
 	while (len > 0) {
 		size_t line = len < B64_LINE_BYTES ? len : B64_LINE_BYTES;
-		char buf[80];
-		size_t o = 0;
-		for (size_t i = 0; i < line; i += 3) {
-			size_t k = line - i;
-			unsigned v = (unsigned)p[i] << 16;
-			if (k > 1)
-				v |= (unsigned)p[i + 1] << 8;
-			if (k > 2)
-				v |= p[i + 2];
-			buf[o++] = b64_alphabet[(v >> 18) & 63];
-			buf[o++] = b64_alphabet[(v >> 12) & 63];
-			buf[o++] = k > 1 ? b64_alphabet[(v >> 6) & 63] : '=';
-			buf[o++] = k > 2 ? b64_alphabet[v & 63] : '=';
-		}
-		buf[o++] = '\r';
-		buf[o++] = '\n';
-		strbuf_append(out, buf, o);
+		base64_append(out, p, line);
+		strbuf_append(out, "\r\n", 2);
 		p += line;
 		len -= line;
 	}
@@ -169,7 +135,6 @@ void mime_qp_encode(struct strbuf *out, const char *text, size_t len)
 	size_t col = 0;
 
 	strbuf_grow(out, len + len / 8 + 4);
-	strbuf_append(out, "", 0);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
 		if (c == '\r' && i + 1 < len && text[i + 1] == '\n')

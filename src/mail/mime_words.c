@@ -9,6 +9,7 @@
 
 #include "mail/charset.h"
 #include "mail/mime_transfer.h"
+#include "util/base64.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -265,12 +266,8 @@ static void encode_words(struct strbuf *out, const char *s, size_t n, size_t fir
 			strbuf_appendc(out, ' ');
 		first = 0;
 		if (use_b) {
-			struct strbuf b64 = STRBUF_INIT;
-			mime_base64_encode_lines(&b64, s + start, i - start);
-			/* one group of at most 57 bytes: a single line; drop its CRLF */
 			strbuf_appends(out, "=?UTF-8?B?");
-			strbuf_append(out, b64.s, b64.len - 2);
-			strbuf_free(&b64);
+			base64_append(out, s + start, i - start);
 		} else {
 			strbuf_appends(out, "=?UTF-8?Q?");
 			strbuf_append(out, chunk.s ? chunk.s : "", chunk.len);

@@ -2,44 +2,54 @@
 #include "util/base64.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "util/xalloc.h"
 
 static const char alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-char *base64_encode(const void *data, size_t len)
+int base64_value(unsigned char c)
 {
-	const unsigned char *in = data;
-	char *out = xmalloc((len + 2) / 3 * 4 + 1);
-	size_t o = 0, i = 0;
-
-	for (; i + 2 < len; i += 3) {
-		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = alphabet[v >> 6 & 63];
-		out[o++] = alphabet[v & 63];
-	}
-	if (i < len) {
-		unsigned v = (unsigned)in[i] << 16;
-		if (i + 1 < len)
-			v |= (unsigned)in[i + 1] << 8;
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = i + 1 < len ? alphabet[v >> 6 & 63] : '=';
-		out[o++] = '=';
-	}
-	out[o] = '\0';
-	return out;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
 }
 
-static int value_of(char c)
+void base64_append(struct strbuf *out, const void *data, size_t len)
 {
-	const char *p = c ? strchr(alphabet, c) : NULL;
+	const unsigned char *in = data;
+	char q[4];
 
-	return p ? (int)(p - alphabet) : -1;
+	strbuf_grow(out, (len + 2) / 3 * 4);
+	for (size_t i = 0; i < len; i += 3) {
+		size_t k = len - i;
+		unsigned v = (unsigned)in[i] << 16;
+		if (k > 1)
+			v |= (unsigned)in[i + 1] << 8;
+		if (k > 2)
+			v |= in[i + 2];
+		q[0] = alphabet[v >> 18 & 63];
+		q[1] = alphabet[v >> 12 & 63];
+		q[2] = k > 1 ? alphabet[v >> 6 & 63] : '=';
+		q[3] = k > 2 ? alphabet[v & 63] : '=';
+		strbuf_append(out, q, 4);
+	}
+}
+
+char *base64_encode(const void *data, size_t len)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	base64_append(&b, data, len);
+	return strbuf_detach(&b, NULL);
 }
 
 unsigned char *base64_decode(const char *text, size_t len, size_t *out_len)
@@ -57,7 +67,7 @@ unsigned char *base64_decode(const char *text, size_t len, size_t *out_len)
 			pad++;
 			continue;
 		}
-		int v = value_of(c);
+		int v = base64_value((unsigned char)c);
 		if (v < 0 || pad) {
 			free(out);
 			return NULL;

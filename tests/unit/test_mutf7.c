@@ -68,6 +68,7 @@ static void test_decode_malformed(void **state)
 		{ "&2D3YPQ-", FFFD FFFD },            /* two highs */
 		{ "&U,BTFw", "台北" },                /* unterminated at the end: accepted */
 		{ "&U,BTF-", "台" FFFD },             /* a unit cut short */
+		{ "&U/BTFw-", FFFD "/BTFw-" },        /* '/' is RFC 4648's, not modified base64 */
 		{ "&APx-", "ü" FFFD },                /* non-zero padding bits */
 		{ "Caf\xc3\xa9", "Café" },            /* raw UTF-8 from lax servers */
 		{ "x\xffy", "x" FFFD "y" },           /* raw garbage */

@@ -57,6 +57,10 @@ static void test_base64_round_trip(void **state)
 	free(dec);
 	assert_null(base64_decode("Zm9v!", 5, &n));
 	assert_null(base64_decode("Zg==Zg==", 8, &n));
+	assert_int_equal(base64_value('A'), 0);
+	assert_int_equal(base64_value('/'), 63);
+	assert_int_equal(base64_value('='), -1);
+	assert_int_equal(base64_value(','), -1);
 }
 
 static void test_utf8_decode(void **state)
