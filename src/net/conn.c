@@ -158,61 +158,21 @@ static int ssl_io_fail(struct conn *c, int ssl_err, int saved_errno, const char 
 			 reason != NULL ? reason : "unknown error");
 }
 
-static ssize_t conn_read(struct conn *c, const mailstream_low *low, void *buf, size_t len)
+/* One read (out = 0) or write (out = 1) through OpenSSL or the socket,
+ * waiting out the would-blocks. A write is only ever given a const buffer. */
+static ssize_t conn_io(struct conn *c, const mailstream_low *low, void *buf, size_t len, int out)
 {
-	if (c->fd < 0)
-		return closed_fail(c);
-	if (len > INT_MAX)
-		len = INT_MAX;
-	for (;;) {
-		if (is_cancelled(c))
-			return conn_fail(c, ERR_CANCELLED, "cancelled");
-		if (c->ssl != NULL) {
-			struct sigpipe_guard g;
-			ERR_clear_error();
-			errno = 0;
-			conn_sigpipe_block(&g);
-			int n = SSL_read(c->ssl, buf, (int)len);
-			int saved = errno;
-			int se = n > 0 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, n);
-			conn_sigpipe_restore(&g);
-			if (n > 0) {
-				c->app_in += (uint64_t)n;
-				return n;
-			}
-			if (se == SSL_ERROR_WANT_READ || se == SSL_ERROR_WANT_WRITE) {
-				if (conn_wait(c, se == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
-					      io_timeout(c, low), "waiting for") != 0)
-					return -1;
-				continue;
-			}
-			return ssl_io_fail(c, se, saved, "reading from");
-		}
-		ssize_t n = recv(c->fd, buf, len, 0);
-		if (n > 0) {
-			c->wire_in += (uint64_t)n;
-			c->app_in += (uint64_t)n;
-			return n;
-		}
-		if (n == 0)
-			return conn_fail(c, ERR_NETWORK, "connection closed by %s", c->host);
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return conn_fail(c, ERR_NETWORK, "reading from %s failed: %s", c->host,
-					 strerror(errno));
-		if (conn_wait(c, POLLIN, io_timeout(c, low), "waiting for") != 0)
-			return -1;
-	}
-}
+	const char *doing = out ? "writing to" : "reading from";
+	const char *waiting = out ? "sending to" : "waiting for";
+	uint64_t *app = out ? &c->app_out : &c->app_in;
+	uint64_t *wire = out ? &c->wire_out : &c->wire_in;
 
-static ssize_t conn_write(struct conn *c, const mailstream_low *low, const void *buf, size_t len)
-{
 	if (c->fd < 0)
 		return closed_fail(c);
 	if (len > INT_MAX)
 		len = INT_MAX;
 	for (;;) {
+		short want;
 		if (is_cancelled(c))
 			return conn_fail(c, ERR_CANCELLED, "cancelled");
 		if (c->ssl != NULL) {
@@ -220,35 +180,36 @@ static ssize_t conn_write(struct conn *c, const mailstream_low *low, const void 
 			ERR_clear_error();
 			errno = 0;
 			conn_sigpipe_block(&g);
-			int n = SSL_write(c->ssl, buf, (int)len);
+			int n = out ? SSL_write(c->ssl, buf, (int)len) : SSL_read(c->ssl, buf, (int)len);
 			int saved = errno;
 			int se = n > 0 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, n);
 			conn_sigpipe_restore(&g);
 			if (n > 0) {
-				c->app_out += (uint64_t)n;
+				/* Wire bytes are counted at the BIO. */
+				*app += (uint64_t)n;
 				return n;
 			}
-			if (se == SSL_ERROR_WANT_READ || se == SSL_ERROR_WANT_WRITE) {
-				/* OpenSSL wants the very same buffer again. */
-				if (conn_wait(c, se == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
-					      io_timeout(c, low), "sending to") != 0)
-					return -1;
-				continue;
+			if (se != SSL_ERROR_WANT_READ && se != SSL_ERROR_WANT_WRITE)
+				return ssl_io_fail(c, se, saved, doing);
+			/* Either way OpenSSL wants the very same call again. */
+			want = se == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		} else {
+			ssize_t n = out ? send(c->fd, buf, len, MSG_NOSIGNAL) : recv(c->fd, buf, len, 0);
+			if (n > 0) {
+				*wire += (uint64_t)n;
+				*app += (uint64_t)n;
+				return n;
 			}
-			return ssl_io_fail(c, se, saved, "writing to");
+			if (n == 0 && !out)
+				return conn_fail(c, ERR_NETWORK, "connection closed by %s", c->host);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+				return conn_fail(c, ERR_NETWORK, "%s %s failed: %s", doing, c->host,
+						 strerror(errno));
+			want = out ? POLLOUT : POLLIN;
 		}
-		ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
-		if (n > 0) {
-			c->wire_out += (uint64_t)n;
-			c->app_out += (uint64_t)n;
-			return n;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-			return conn_fail(c, ERR_NETWORK, "writing to %s failed: %s", c->host,
-					 strerror(errno));
-		if (conn_wait(c, POLLOUT, io_timeout(c, low), "sending to") != 0)
+		if (conn_wait(c, want, io_timeout(c, low), waiting) != 0)
 			return -1;
 	}
 }
@@ -270,14 +231,14 @@ static ssize_t drv_read(mailstream_low *low, void *buf, size_t len)
 {
 	struct conn *c = low->data;
 
-	return c != NULL ? conn_read(c, low, buf, len) : -1;
+	return c != NULL ? conn_io(c, low, buf, len, 0) : -1;
 }
 
 static ssize_t drv_write(mailstream_low *low, const void *buf, size_t len)
 {
 	struct conn *c = low->data;
 
-	return c != NULL ? conn_write(c, low, buf, len) : -1;
+	return c != NULL ? conn_io(c, low, (void *)buf, len, 1) : -1;
 }
 
 static int drv_close(mailstream_low *low)

@@ -198,6 +198,8 @@ static int setup(struct conn *c, struct err *e)
 
 int conn_tls_handshake(struct conn *c, struct err *e)
 {
+	int se = SSL_ERROR_NONE, saved = 0;
+
 	c->peer_names[0] = '\0';
 	c->peer_not_after[0] = '\0';
 	c->last_code = ERR_NONE;
@@ -217,24 +219,22 @@ int conn_tls_handshake(struct conn *c, struct err *e)
 		errno = 0;
 		conn_sigpipe_block(&g);
 		int r = SSL_connect(c->ssl);
-		int saved = errno;
-		int se = r == 1 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, r);
+		saved = errno;
+		se = r == 1 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, r);
 		conn_sigpipe_restore(&g);
 		if (r == 1) {
 			c->tls_up = 1;
 			return 0;
 		}
-		if (se == SSL_ERROR_WANT_READ || se == SSL_ERROR_WANT_WRITE) {
-			if (conn_wait(c, se == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, c->io_timeout_ms,
-				      "waiting for") != 0)
-				break;
-			continue;
-		}
-		handshake_fail(c, e, se, saved);
-		conn_tls_shutdown(c);
-		return -1;
+		if (se != SSL_ERROR_WANT_READ && se != SSL_ERROR_WANT_WRITE)
+			break;
+		if (conn_wait(c, se == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, c->io_timeout_ms,
+			      "waiting for") != 0)
+			break;
 	}
-	handshake_fail(c, e, SSL_ERROR_NONE, 0);
+	/* A cancel or a failed wait left its reason in c, which handshake_fail
+	 * prefers to the SSL error. */
+	handshake_fail(c, e, se, saved);
 	conn_tls_shutdown(c);
 	return -1;
 }
