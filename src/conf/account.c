@@ -46,10 +46,7 @@ const char *account_provider_name(enum conf_provider provider)
 
 void account_secret_free(char *secret)
 {
-	if (secret == NULL)
-		return;
-	explicit_bzero(secret, strlen(secret));
-	free(secret);
+	xfree_secret(secret);
 }
 
 /* The first line of the command's stderr, made safe to show on a terminal. */

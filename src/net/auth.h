@@ -1,4 +1,4 @@
-/* Credentials for IMAP and SMTP login. */
+/* Credentials for IMAP and SMTP login, and the SASL PLAIN message both send. */
 #ifndef SKUA_NET_AUTH_H
 #define SKUA_NET_AUTH_H
 
@@ -14,5 +14,9 @@ struct net_auth {
 	const char *user;
 	const char *secret;  /* password or token; borrowed, never logged */
 };
+
+/* The SASL PLAIN message (RFC 4616, no authorization identity) in base64;
+ * the caller frees it with xfree_secret(). */
+char *auth_plain_b64(const char *user, const char *secret);
 
 #endif

@@ -52,6 +52,11 @@ void imap_sanitize(const char *src, char *buf, size_t size);
  * Untagged data lands in imap->imap_response_info as for typed commands. */
 int imap_raw_command(struct imap_session *s, const char *cmd, size_t len, int secret,
 		     int *cond);
+/* The two halves, for exchanges with continuations: sends one line (with
+ * the next tag when tagged, else as a continuation) and flushes; parses the
+ * reply whose first line mailimap_read_line() has read. libetpan codes. */
+int imap_raw_send(struct imap_session *s, int tagged, const char *line, size_t len, int secret);
+int imap_raw_reply(struct imap_session *s, int *cond);
 /* Appends an IMAP quoted string, or a literal when needed (only as a
  * LITERAL+ non-synchronizing one, which needs no round trip). Returns -1 for
  * input no IMAP string can carry (NUL, CR or LF without LITERAL+). */

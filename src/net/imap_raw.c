@@ -14,33 +14,46 @@ int imap_is_fatal(int r)
 	       r == MAILIMAP_ERROR_FATAL || r == MAILIMAP_ERROR_MEMORY;
 }
 
-int imap_raw_command(struct imap_session *s, const char *cmd, size_t len, int secret,
-		     int *cond)
+int imap_raw_send(struct imap_session *s, int tagged, const char *line, size_t len, int secret)
 {
-	mailimap *imap = s->imap;
-	mailstream *st = imap->imap_stream;
-	struct mailimap_response *resp = NULL;
-	int r;
+	mailstream *st = s->imap->imap_stream;
+	int r = MAILIMAP_NO_ERROR;
 
 	if (secret)
 		mailstream_set_privacy(st, 0);
-	r = mailimap_send_current_tag(imap);
+	if (tagged)
+		r = mailimap_send_current_tag(s->imap);
 	if (r == MAILIMAP_NO_ERROR &&
-	    (mailstream_write(st, cmd, len) < 0 || mailstream_write(st, "\r\n", 2) < 0 ||
+	    (mailstream_write(st, line, len) < 0 || mailstream_write(st, "\r\n", 2) < 0 ||
 	     mailstream_flush(st) < 0))
 		r = MAILIMAP_ERROR_STREAM;
 	if (secret)
 		mailstream_set_privacy(st, 1);
-	if (r != MAILIMAP_NO_ERROR)
-		return r;
-	if (!mailimap_read_line(imap))
-		return MAILIMAP_ERROR_STREAM;
-	r = mailimap_parse_response(imap, &resp);
+	return r;
+}
+
+int imap_raw_reply(struct imap_session *s, int *cond)
+{
+	struct mailimap_response *resp = NULL;
+	int r = mailimap_parse_response(s->imap, &resp);
+
 	if (r != MAILIMAP_NO_ERROR)
 		return r;   /* BAD comes back as MAILIMAP_ERROR_PROTOCOL */
 	*cond = resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type;
 	mailimap_response_free(resp);
 	return MAILIMAP_NO_ERROR;
+}
+
+int imap_raw_command(struct imap_session *s, const char *cmd, size_t len, int secret,
+		     int *cond)
+{
+	int r = imap_raw_send(s, 1, cmd, len, secret);
+
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+	if (!mailimap_read_line(s->imap))
+		return MAILIMAP_ERROR_STREAM;
+	return imap_raw_reply(s, cond);
 }
 
 int imap_append_astring(struct imap_session *s, struct strbuf *b, const char *str, size_t len)

@@ -7,7 +7,6 @@
 #include <strings.h>
 
 #include "net/imap_internal.h"
-#include "util/base64.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -219,75 +218,35 @@ static void forget_caps(struct imap_session *s)
 	}
 }
 
-static void wipe_free(char *p)
-{
-	if (p) {
-		explicit_bzero(p, strlen(p));
-		free(p);
-	}
-}
-
 /* AUTHENTICATE PLAIN without cyrus-sasl: with SASL-IR in one line, else
- * after the server's empty continuation. */
+ * after the server's continuation. */
 static int auth_plain(struct imap_session *s, const char *user, const char *pass, int sasl_ir,
 		      int *cond)
 {
-	size_t ul = strlen(user), pl = strlen(pass);
-	char *raw = xmalloc(ul + pl + 2);
-	char *b64, *cmd;
+	static const char start[] = "AUTHENTICATE PLAIN";
+	char *b64 = auth_plain_b64(user, pass);
 	int r;
 
-	raw[0] = '\0';
-	memcpy(raw + 1, user, ul);
-	raw[1 + ul] = '\0';
-	memcpy(raw + 2 + ul, pass, pl);
-	b64 = base64_encode(raw, ul + pl + 2);
-	explicit_bzero(raw, ul + pl + 2);
-	free(raw);
-
 	if (sasl_ir) {
-		cmd = xasprintf("AUTHENTICATE PLAIN %s", b64);
+		char *cmd = xasprintf("%s %s", start, b64);
 		r = imap_raw_command(s, cmd, strlen(cmd), 1, cond);
-		wipe_free(cmd);
-		wipe_free(b64);
+		xfree_secret(cmd);
+		xfree_secret(b64);
 		return r;
 	}
-
-	mailimap *imap = s->imap;
-	mailstream *st = imap->imap_stream;
-	static const char start[] = "AUTHENTICATE PLAIN";
-	r = mailimap_send_current_tag(imap);
-	if (r == MAILIMAP_NO_ERROR && (mailstream_write(st, start, sizeof start - 1) < 0 ||
-				       mailstream_write(st, "\r\n", 2) < 0 || mailstream_flush(st) < 0))
-		r = MAILIMAP_ERROR_STREAM;
+	r = imap_raw_send(s, 1, start, sizeof start - 1, 0);
 	if (r == MAILIMAP_NO_ERROR) {
-		char *line = mailimap_read_line(imap);
+		char *line = mailimap_read_line(s->imap);
 		if (!line) {
 			r = MAILIMAP_ERROR_STREAM;
 		} else if (line[0] == '+') {
-			mailstream_set_privacy(st, 0);
-			if (mailstream_write(st, b64, strlen(b64)) < 0 ||
-			    mailstream_write(st, "\r\n", 2) < 0 || mailstream_flush(st) < 0)
-				r = MAILIMAP_ERROR_STREAM;
-			mailstream_set_privacy(st, 1);
-			if (r == MAILIMAP_NO_ERROR && !mailimap_read_line(imap))
+			r = imap_raw_send(s, 0, b64, strlen(b64), 1);
+			if (r == MAILIMAP_NO_ERROR && !mailimap_read_line(s->imap))
 				r = MAILIMAP_ERROR_STREAM;
 		}
 	}
-	wipe_free(b64);
-	if (r != MAILIMAP_NO_ERROR)
-		return r;
-	struct mailimap_response *resp = NULL;
-	r = mailimap_parse_response(imap, &resp);
-	if (r == MAILIMAP_ERROR_PROTOCOL) {
-		*cond = MAILIMAP_RESP_COND_STATE_BAD;
-		return MAILIMAP_NO_ERROR;
-	}
-	if (r != MAILIMAP_NO_ERROR)
-		return r;
-	*cond = resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type;
-	mailimap_response_free(resp);
-	return MAILIMAP_NO_ERROR;
+	xfree_secret(b64);
+	return r == MAILIMAP_NO_ERROR ? imap_raw_reply(s, cond) : r;
 }
 
 static int login(struct imap_session *s, const struct conn_params *p, const struct net_auth *a,

@@ -189,26 +189,24 @@ static int starttls(struct smtp_session *s, struct err *e)
 	return 0;
 }
 
-/* Sends one AUTH line, marked private for libetpan's logger, and reads the
- * reply code (0 when the connection failed). */
+/* Sends one AUTH line, marked private for libetpan's logger, wipes and
+ * frees it, and reads the reply code (0 when the connection failed). */
 static int auth_line(struct smtp_session *s, char *line)
 {
 	int r = mailsmtp_send_command_private(s->smtp, line);
 
-	explicit_bzero(line, strlen(line));
-	free(line);
+	xfree_secret(line);
 	if (r != 0)
 		return 0;
 	return mailsmtp_read_response(s->smtp);
 }
 
-static char *b64_line(const char *prefix, const void *data, size_t len)
+/* "prefix b64 CRLF"; wipes and frees b64. */
+static char *secret_line(const char *prefix, char *b64)
 {
-	char *b64 = base64_encode(data, len);
 	char *line = xasprintf("%s%s\r\n", prefix, b64);
 
-	explicit_bzero(b64, strlen(b64));
-	free(b64);
+	xfree_secret(b64);
 	return line;
 }
 
@@ -233,17 +231,8 @@ static int auth_code_check(struct smtp_session *s, int code, struct err *e, cons
 
 static int auth_plain(struct smtp_session *s, const struct net_auth *a, struct err *e)
 {
-	size_t ul = strlen(a->user), sl = strlen(a->secret);
-	char *raw = xmalloc(ul + sl + 2);
+	char *line = secret_line("AUTH PLAIN ", auth_plain_b64(a->user, a->secret));
 
-	/* RFC 4616: authzid (empty) NUL authcid NUL password. */
-	raw[0] = '\0';
-	memcpy(raw + 1, a->user, ul);
-	raw[1 + ul] = '\0';
-	memcpy(raw + 2 + ul, a->secret, sl);
-	char *line = b64_line("AUTH PLAIN ", raw, ul + sl + 2);
-	explicit_bzero(raw, ul + sl + 2);
-	free(raw);
 	return auth_code_check(s, auth_line(s, line), e, a->user);
 }
 
@@ -252,9 +241,9 @@ static int auth_login(struct smtp_session *s, const struct net_auth *a, struct e
 	int code = auth_line(s, xstrdup("AUTH LOGIN\r\n"));
 
 	if (code == 334)
-		code = auth_line(s, b64_line("", a->user, strlen(a->user)));
+		code = auth_line(s, secret_line("", base64_encode(a->user, strlen(a->user))));
 	if (code == 334)
-		code = auth_line(s, b64_line("", a->secret, strlen(a->secret)));
+		code = auth_line(s, secret_line("", base64_encode(a->secret, strlen(a->secret))));
 	return auth_code_check(s, code, e, a->user);
 }
 
@@ -417,12 +406,14 @@ static void progress_relay(size_t current, size_t maximum, void *context)
 	pr->fn(current < pr->total ? current : pr->total, pr->total, pr->ctx);
 }
 
-/* After a refused command the transaction is reset so the session can send
- * the next message; if even that fails, the session is done. */
-static void reset_transaction(struct smtp_session *s)
+/* A refused envelope: the transaction is reset so the session can send the
+ * next message; if even that fails, the session is done. Returns -1. */
+static int refused(struct smtp_session *s, int r, struct err *e, const char *what)
 {
+	smtp_fail(s, r, e, ERR_PROTOCOL, what);
 	if (s->smtp->stream != NULL && mailsmtp_reset(s->smtp) == MAILSMTP_ERROR_STREAM)
 		stream_fail(s, NULL, "RSET");
+	return -1;
 }
 
 static int send_envelope_and_data(struct smtp_session *s, const char *from,
@@ -437,25 +428,18 @@ static int send_envelope_and_data(struct smtp_session *s, const char *from,
 	r = mailesmtp_mail_size(s->smtp, from, 0, NULL, len);
 	if (r != MAILSMTP_NO_ERROR) {
 		snprintf(what, sizeof what, "the server refused the sender <%s>", from);
-		smtp_fail(s, r, e, ERR_PROTOCOL, what);
-		reset_transaction(s);
-		return -1;
+		return refused(s, r, e, what);
 	}
 	for (size_t i = 0; i < nrcpts; i++) {
 		r = mailesmtp_rcpt(s->smtp, rcpts[i], 0, NULL);
 		if (r != MAILSMTP_NO_ERROR) {
 			snprintf(what, sizeof what, "the server refused the recipient <%s>", rcpts[i]);
-			smtp_fail(s, r, e, ERR_PROTOCOL, what);
-			reset_transaction(s);
-			return -1;
+			return refused(s, r, e, what);
 		}
 	}
 	r = mailsmtp_data(s->smtp);
-	if (r != MAILSMTP_NO_ERROR) {
-		smtp_fail(s, r, e, ERR_PROTOCOL, "the server refused DATA");
-		reset_transaction(s);
-		return -1;
-	}
+	if (r != MAILSMTP_NO_ERROR)
+		return refused(s, r, e, "the server refused DATA");
 	if (progress != NULL)
 		mailsmtp_set_progress_callback(s->smtp, progress_relay, &pr);
 	/* libetpan dot-stuffs and appends CRLF . CRLF itself. */

@@ -80,3 +80,11 @@ char *xasprintf(const char *fmt, ...)
 		out_of_memory(0);
 	return s;
 }
+
+void xfree_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}

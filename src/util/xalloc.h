@@ -13,5 +13,7 @@ void *xreallocarray(void *p, size_t count, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Zeroes a string that held a secret, then frees it; accepts NULL. */
+void xfree_secret(char *s);
 
 #endif
