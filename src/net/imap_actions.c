@@ -9,15 +9,6 @@
 #include "net/imap_internal.h"
 #include "util/xalloc.h"
 
-static int need_selected(struct imap_session *s, const char *what, struct err *e)
-{
-	if (imap_check_usable(s, e) < 0)
-		return -1;
-	if (!s->selected)
-		return err_set(e, ERR_INTERNAL, "%s needs a selected folder", what);
-	return 0;
-}
-
 /* \Recent belongs to the server alone. */
 #define STORABLE (MSG_SEEN | MSG_ANSWERED | MSG_FLAGGED | MSG_DELETED | MSG_DRAFT | MSG_FORWARDED)
 
@@ -46,18 +37,47 @@ static struct mailimap_flag_list *flag_list(unsigned flags)
 	return fl;
 }
 
-static int store_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
-		       int add, unsigned flags, struct err *e)
+/* What a command over a UID set needs besides the set. */
+struct piece_args {
+	const char *dest;   /* COPY, MOVE */
+	int add;            /* STORE: +FLAGS or -FLAGS */
+	unsigned flags;     /* STORE */
+};
+
+/* One command over at most IMAP_SET_MAX_RANGES ranges of rg, from range from. */
+typedef int (*piece_fn)(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
+			const struct piece_args *a, struct err *e);
+
+/* The command over the whole set, piece by piece, as one metered operation. */
+static int run_pieces(struct imap_session *s, const char *op_name, const uint32_t *uids, size_t n,
+		      piece_fn fn, const struct piece_args *a, struct err *e)
 {
-	struct mailimap_flag_list *fl = flag_list(flags);
+	struct conn_op op;
+	struct imap_uid_ranges rg;
+	int rc = 0;
+
+	imap_uid_ranges_build(&rg, uids, n);
+	if (rg.n == 0)
+		return 0;
+	imap_op_begin(s, &op, op_name);
+	for (size_t i = 0; rc == 0 && i < rg.n; i += IMAP_SET_MAX_RANGES)
+		rc = fn(s, &rg, i, a, e);
+	imap_uid_ranges_free(&rg);
+	return imap_op_end(s, &op, rc, e);
+}
+
+static int store_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
+		       const struct piece_args *a, struct err *e)
+{
+	struct mailimap_flag_list *fl = flag_list(a->flags);
 	struct mailimap_store_att_flags *att;
 	struct mailimap_set *set;
-	char shown[200], what[260];
+	char what[260];
 	int r;
 
 	if (!fl)
 		return 0;
-	att = add ? mailimap_store_att_flags_new_add_flags_silent(fl)
+	att = a->add ? mailimap_store_att_flags_new_add_flags_silent(fl)
 		  : mailimap_store_att_flags_new_remove_flags_silent(fl);
 	set = imap_uid_ranges_set(rg, from, IMAP_SET_MAX_RANGES);
 	if (!att || !set) {
@@ -73,40 +93,31 @@ static int store_piece(struct imap_session *s, const struct imap_uid_ranges *rg,
 	mailimap_set_free(set);
 	if (r == MAILIMAP_NO_ERROR)
 		return 0;
-	snprintf(what, sizeof what, "changing flags in %s",
-		 imap_folder_shown(s->selected, shown, sizeof shown));
+	imap_what(what, sizeof what, "changing flags in", s->selected);
 	return imap_fail(s, r, what, e);
 }
 
 int imap_store_flags(struct imap_session *s, const uint32_t *uids, size_t n, int add,
 		     unsigned flags, struct err *e)
 {
+	struct piece_args a = { .add = add, .flags = flags };
 	struct err tmp;
-	struct conn_op op;
-	struct imap_uid_ranges rg;
-	int rc = 0;
 
 	if (!e)
 		e = &tmp;
-	if (need_selected(s, "changing flags", e) < 0)
+	if (imap_check_selected(s, "changing flags", e) < 0)
 		return -1;
 	if (!(flags & STORABLE))
 		return 0;
-	imap_uid_ranges_build(&rg, uids, n);
-	if (rg.n == 0)
-		return 0;
-	imap_op_begin(s, &op, "imap_store");
-	for (size_t i = 0; rc == 0 && i < rg.n; i += IMAP_SET_MAX_RANGES)
-		rc = store_piece(s, &rg, i, add, flags, e);
-	imap_uid_ranges_free(&rg);
-	return imap_op_end(s, &op, rc, e);
+	return run_pieces(s, "imap_store", uids, n, store_piece, &a, e);
 }
 
 static int copy_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
-		      const char *dest, struct err *e)
+		      const struct piece_args *a, struct err *e)
 {
+	const char *dest = a->dest;
 	struct mailimap_set *set = imap_uid_ranges_set(rg, from, IMAP_SET_MAX_RANGES);
-	char shown[200], what[260];
+	char what[260];
 	int r;
 
 	if (!set)
@@ -125,16 +136,15 @@ static int copy_piece(struct imap_session *s, const struct imap_uid_ranges *rg, 
 	mailimap_set_free(set);
 	if (r == MAILIMAP_NO_ERROR)
 		return 0;
-	snprintf(what, sizeof what, "copying messages to %s",
-		 imap_folder_shown(dest, shown, sizeof shown));
+	imap_what(what, sizeof what, "copying messages to", dest);
 	return imap_folder_fail(s, r, what, dest, e);
 }
 
 static int expunge_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
-			 struct err *e)
+			 const struct piece_args *a, struct err *e)
 {
 	struct mailimap_set *set = imap_uid_ranges_set(rg, from, IMAP_SET_MAX_RANGES);
-	char shown[200], what[260];
+	char what[260];
 	int r;
 
 	if (!set)
@@ -143,46 +153,38 @@ static int expunge_piece(struct imap_session *s, const struct imap_uid_ranges *r
 	mailimap_set_free(set);
 	if (r == MAILIMAP_NO_ERROR)
 		return 0;
-	snprintf(what, sizeof what, "expunging messages in %s",
-		 imap_folder_shown(s->selected, shown, sizeof shown));
+	imap_what(what, sizeof what, "expunging messages in", s->selected);
 	return imap_fail(s, r, what, e);
 }
 
 int imap_copy(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
 	      struct err *e)
 {
+	struct piece_args a = { .dest = dest };
 	struct err tmp;
-	struct conn_op op;
-	struct imap_uid_ranges rg;
-	int rc = 0;
 
 	if (!e)
 		e = &tmp;
-	if (need_selected(s, "copying messages", e) < 0)
+	if (imap_check_selected(s, "copying messages", e) < 0)
 		return -1;
-	imap_uid_ranges_build(&rg, uids, n);
-	if (rg.n == 0)
-		return 0;
-	imap_op_begin(s, &op, "imap_copy");
-	for (size_t i = 0; rc == 0 && i < rg.n; i += IMAP_SET_MAX_RANGES)
-		rc = copy_piece(s, &rg, i, dest, e);
-	imap_uid_ranges_free(&rg);
-	return imap_op_end(s, &op, rc, e);
+	return run_pieces(s, "imap_copy", uids, n, copy_piece, &a, e);
 }
 
 static int move_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
-		      const char *dest, struct err *e)
+		      const struct piece_args *a, struct err *e)
 {
-	char shown[200], what[260];
+	static const struct piece_args mark_deleted = { .add = 1, .flags = MSG_DELETED };
+	const char *dest = a->dest;
+	char what[260];
 	int r;
 
 	if (!imap_cap(s, "MOVE")) {
 		/* Each step names exactly these UIDs, so messages someone else
 		 * marked \Deleted stay where they are. */
-		if (copy_piece(s, rg, from, dest, e) < 0 ||
-		    store_piece(s, rg, from, 1, MSG_DELETED, e) < 0)
+		if (copy_piece(s, rg, from, a, e) < 0 ||
+		    store_piece(s, rg, from, &mark_deleted, e) < 0)
 			return -1;
-		return expunge_piece(s, rg, from, e);
+		return expunge_piece(s, rg, from, a, e);
 	}
 	struct mailimap_set *set = imap_uid_ranges_set(rg, from, IMAP_SET_MAX_RANGES);
 	if (!set)
@@ -191,62 +193,43 @@ static int move_piece(struct imap_session *s, const struct imap_uid_ranges *rg, 
 	mailimap_set_free(set);
 	if (r == MAILIMAP_NO_ERROR)
 		return 0;
-	snprintf(what, sizeof what, "moving messages to %s",
-		 imap_folder_shown(dest, shown, sizeof shown));
+	imap_what(what, sizeof what, "moving messages to", dest);
 	return imap_folder_fail(s, r, what, dest, e);
 }
 
 int imap_move(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
 	      struct err *e)
 {
+	struct piece_args a = { .dest = dest };
 	struct err tmp;
-	struct conn_op op;
-	struct imap_uid_ranges rg;
-	int rc = 0;
 
 	if (!e)
 		e = &tmp;
-	if (need_selected(s, "moving messages", e) < 0)
+	if (imap_check_selected(s, "moving messages", e) < 0)
 		return -1;
 	if (!imap_cap(s, "MOVE") && !imap_cap(s, "UIDPLUS"))
 		return err_set(e, ERR_PROTOCOL,
 			       "cannot move messages: %s offers neither MOVE nor UIDPLUS, and a "
 			       "plain EXPUNGE could delete other messages",
 			       conn_host(s->conn));
-	imap_uid_ranges_build(&rg, uids, n);
-	if (rg.n == 0)
-		return 0;
-	imap_op_begin(s, &op, "imap_move");
-	for (size_t i = 0; rc == 0 && i < rg.n; i += IMAP_SET_MAX_RANGES)
-		rc = move_piece(s, &rg, i, dest, e);
-	imap_uid_ranges_free(&rg);
-	return imap_op_end(s, &op, rc, e);
+	return run_pieces(s, "imap_move", uids, n, move_piece, &a, e);
 }
 
 int imap_expunge_uids(struct imap_session *s, const uint32_t *uids, size_t n, struct err *e)
 {
+	struct piece_args a = { 0 };
 	struct err tmp;
-	struct conn_op op;
-	struct imap_uid_ranges rg;
-	int rc = 0;
 
 	if (!e)
 		e = &tmp;
-	if (need_selected(s, "expunging messages", e) < 0)
+	if (imap_check_selected(s, "expunging messages", e) < 0)
 		return -1;
 	if (!imap_cap(s, "UIDPLUS"))
 		return err_set(e, ERR_PROTOCOL,
 			       "cannot expunge single messages: %s lacks UIDPLUS, and a plain "
 			       "EXPUNGE could delete other messages",
 			       conn_host(s->conn));
-	imap_uid_ranges_build(&rg, uids, n);
-	if (rg.n == 0)
-		return 0;
-	imap_op_begin(s, &op, "imap_expunge");
-	for (size_t i = 0; rc == 0 && i < rg.n; i += IMAP_SET_MAX_RANGES)
-		rc = expunge_piece(s, &rg, i, e);
-	imap_uid_ranges_free(&rg);
-	return imap_op_end(s, &op, rc, e);
+	return run_pieces(s, "imap_expunge", uids, n, expunge_piece, &a, e);
 }
 
 static struct mailimap_date_time *now_date(void)
@@ -271,7 +254,7 @@ int imap_append(struct imap_session *s, const char *folder, unsigned flags, cons
 	struct mailimap_flag_list *fl;
 	struct mailimap_date_time *date;
 	uint32_t uidvalidity = 0, uid = 0;
-	char shown[200], what[260];
+	char what[260];
 	int r, rc = 0;
 
 	if (!e)
@@ -292,8 +275,7 @@ int imap_append(struct imap_session *s, const char *folder, unsigned flags, cons
 	if (date)
 		mailimap_date_time_free(date);
 	if (r != MAILIMAP_NO_ERROR) {
-		snprintf(what, sizeof what, "saving a message to %s",
-			 imap_folder_shown(folder, shown, sizeof shown));
+		imap_what(what, sizeof what, "saving a message to", folder);
 		rc = imap_folder_fail(s, r, what, folder, e);
 	} else if (uid_out) {
 		*uid_out = uid;
@@ -348,21 +330,20 @@ int imap_search(struct imap_session *s, const char *criteria, uint32_t **uids, s
 	struct err tmp;
 	struct conn_op op;
 	struct strbuf cmd = STRBUF_INIT;
-	char shown[200], what[260], text[256];
+	char what[260], text[256];
 	int r, cond = MAILIMAP_RESP_COND_STATE_OK, rc = 0;
 
 	if (!e)
 		e = &tmp;
 	*uids = NULL;
 	*n = 0;
-	if (need_selected(s, "searching", e) < 0)
+	if (imap_check_selected(s, "searching", e) < 0)
 		return -1;
 	if (!criteria || !*criteria || search_command(s, criteria, &cmd) < 0) {
 		strbuf_free(&cmd);
 		return err_set(e, ERR_USAGE, "invalid search criteria");
 	}
-	snprintf(what, sizeof what, "searching in %s",
-		 imap_folder_shown(s->selected, shown, sizeof shown));
+	imap_what(what, sizeof what, "searching in", s->selected);
 	imap_op_begin(s, &op, "imap_search");
 	r = imap_raw_command(s, cmd.s, cmd.len, 0, &cond);
 	strbuf_free(&cmd);

@@ -356,9 +356,8 @@ static int fetch_chunk(struct imap_session *s, struct summary_ctx *c,
 	if (result)
 		mailimap_fetch_list_free(result);
 	if (r != MAILIMAP_NO_ERROR) {
-		char shown[200], what[260];
-		snprintf(what, sizeof what, "fetching message headers in %s",
-			 imap_folder_shown(s->selected, shown, sizeof shown));
+		char what[260];
+		imap_what(what, sizeof what, "fetching message headers in", s->selected);
 		rc = imap_fail(s, r, what, e);
 	}
 	return imap_op_end(s, &op, rc, e);
@@ -375,10 +374,8 @@ int imap_fetch_summaries(struct imap_session *s, uint32_t uid_first, uint32_t ui
 
 	if (!e)
 		e = &tmp;
-	if (imap_check_usable(s, e) < 0)
+	if (imap_check_selected(s, "fetching headers", e) < 0)
 		return -1;
-	if (!s->selected)
-		return err_set(e, ERR_INTERNAL, "fetching headers needs a selected folder");
 	if (uid_first == 0)
 		uid_first = 1;
 	if (uid_last != 0 && uid_last < uid_first)
@@ -529,10 +526,8 @@ int imap_fetch_message(struct imap_session *s, uint32_t uid, struct strbuf *out,
 
 	if (!e)
 		e = &tmp;
-	if (imap_check_usable(s, e) < 0)
+	if (imap_check_selected(s, "fetching a message", e) < 0)
 		return -1;
-	if (!s->selected)
-		return err_set(e, ERR_INTERNAL, "fetching a message needs a selected folder");
 	imap_folder_shown(s->selected, shown, sizeof shown);
 	if (uid == 0)
 		return err_set(e, ERR_NOTFOUND, "no message with UID 0 in %s", shown);

@@ -28,6 +28,9 @@ int imap_op_end(struct imap_session *s, struct conn_op *op, int rc, const struct
 
 /* Refuses (ERR_NETWORK) to run a command on a session already broken. */
 int imap_check_usable(struct imap_session *s, struct err *e);
+/* As imap_check_usable, and refuses (ERR_INTERNAL) without a selected
+ * folder; what names the command: "fetching headers needs a selected folder". */
+int imap_check_selected(struct imap_session *s, const char *what, struct err *e);
 
 /* Turns a failed libetpan call into e. Transport and parse failures break the
  * session (the stream is closed at once, so nothing waits on it later); a
@@ -84,6 +87,9 @@ int imap_auth_cap(struct imap_session *s, const char *mech);
 
 /* A folder name for messages: decoded to UTF-8 and sanitized, in buf. */
 const char *imap_folder_shown(const char *folder, char *buf, size_t size);
+/* "doing FOLDER" for error messages, the folder shown as by
+ * imap_folder_shown, in buf: imap_what(buf, n, "copying messages to", dest). */
+const char *imap_what(char *buf, size_t size, const char *doing, const char *folder);
 /* "no folder named X" with X shown as UTF-8. */
 int imap_err_nofolder(struct err *e, const char *folder);
 /* Whether a failed command's folder is missing: a [NONEXISTENT] or [TRYCREATE]

@@ -167,6 +167,14 @@ const char *imap_folder_shown(const char *folder, char *buf, size_t size)
 	return buf;
 }
 
+const char *imap_what(char *buf, size_t size, const char *doing, const char *folder)
+{
+	char shown[200];
+
+	snprintf(buf, size, "%s %s", doing, imap_folder_shown(folder, shown, sizeof shown));
+	return buf;
+}
+
 int imap_err_nofolder(struct err *e, const char *folder)
 {
 	char shown[200];

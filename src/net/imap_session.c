@@ -48,6 +48,15 @@ int imap_check_usable(struct imap_session *s, struct err *e)
 	return 0;
 }
 
+int imap_check_selected(struct imap_session *s, const char *what, struct err *e)
+{
+	if (imap_check_usable(s, e) < 0)
+		return -1;
+	if (!s->selected)
+		return err_set(e, ERR_INTERNAL, "%s needs a selected folder", what);
+	return 0;
+}
+
 void imap_sanitize(const char *src, char *buf, size_t size)
 {
 	const unsigned char *p = (const unsigned char *)(src ? src : "");
