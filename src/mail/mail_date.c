@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/clock.h"
+
 struct zone_name {
 	const char *name;
 	int minutes;
@@ -23,17 +25,6 @@ static const struct zone_name zones[] = {
 static const char *const months[] = { "jan", "feb", "mar", "apr", "may", "jun",
 	"jul", "aug", "sep", "oct", "nov", "dec" };
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static long long days_from_civil(long long y, int m, int d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	long long yoe = y - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static long long to_epoch(int y, int mo, int d, int h, int mi, int s, int zone_min)
 {
 	if (y < 100)
@@ -43,7 +34,7 @@ static long long to_epoch(int y, int mo, int d, int h, int mi, int s, int zone_m
 	if (y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
 	    mi > 59 || s < 0 || s > 60)
 		return 0;
-	return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - zone_min * 60LL;
+	return clock_utc_to_epoch(y, mo, d, h, mi, s) - zone_min * 60LL;
 }
 
 static long long parse_iso(const char *s)

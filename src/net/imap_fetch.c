@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "net/imap_internal.h"
+#include "util/clock.h"
 
 /* Messages per command: big enough that round trips don't dominate, small
  * enough that libetpan's per-command response buffer stays around 1 MB. */
@@ -26,16 +27,6 @@ struct summary_ctx {
 	struct strbuf addr, to, cc;
 };
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	const int64_t era = (y >= 0 ? y : y - 399) / 400;
-	const unsigned yoe = (unsigned)(y - era * 400);
-	const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int64_t date_to_epoch(const struct mailimap_date_time *d)
 {
 	int zone, zabs;
@@ -50,8 +41,8 @@ static int64_t date_to_epoch(const struct mailimap_date_time *d)
 	if (zabs > 2359 || zabs % 100 > 59)
 		zabs = zone = 0;
 	int64_t off = (int64_t)(zabs / 100 * 3600 + zabs % 100 * 60) * (zone < 0 ? -1 : 1);
-	int64_t days = days_from_civil(d->dt_year, (unsigned)d->dt_month, (unsigned)d->dt_day);
-	return days * 86400 + d->dt_hour * 3600 + d->dt_min * 60 + d->dt_sec - off;
+	return clock_utc_to_epoch(d->dt_year, d->dt_month, d->dt_day, d->dt_hour, d->dt_min,
+				  d->dt_sec) - off;
 }
 
 static unsigned fetch_flags(const struct mailimap_msg_att_dynamic *dyn)

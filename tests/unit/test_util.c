@@ -1,4 +1,4 @@
-/* Unit tests of src/util: buffers, base64, UTF-8, errors, paths. */
+/* Unit tests of src/util: buffers, base64, UTF-8, dates, errors, paths. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "util/base64.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/paths.h"
 #include "util/strbuf.h"
@@ -123,6 +124,17 @@ static void test_utf8_put(void **state)
 	strbuf_free(&b);
 }
 
+static void test_utc_to_epoch(void **state)
+{
+	(void)state;
+	assert_true(clock_utc_to_epoch(1970, 1, 1, 0, 0, 0) == 0);
+	assert_true(clock_utc_to_epoch(1969, 12, 31, 23, 59, 59) == -1);
+	assert_true(clock_utc_to_epoch(2000, 2, 29, 12, 0, 0) == 951825600);
+	assert_true(clock_utc_to_epoch(2024, 3, 1, 0, 0, 0) == 1709251200);
+	assert_true(clock_utc_to_epoch(1600, 3, 1, 0, 0, 0) == -11670912000LL);
+	assert_true(clock_utc_to_epoch(9999, 12, 31, 23, 59, 60) == 253402300800LL);
+}
+
 static void test_err_prefix(void **state)
 {
 	struct err e;
@@ -167,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_base64_round_trip),
 		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_utf8_put),
+		cmocka_unit_test(test_utc_to_epoch),
 		cmocka_unit_test(test_err_prefix),
 		cmocka_unit_test(test_xdg_paths),
 	};
