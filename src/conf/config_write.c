@@ -12,6 +12,7 @@
 
 #include "conf/preset.h"
 #include "conf/settings.h"
+#include "util/fileio.h"
 #include "util/paths.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -125,20 +126,6 @@ static int render(const struct account *a, int with_password, struct strbuf *b, 
 	return rc;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Moves tmp to path unless path exists, atomically. */
 static int place(const char *tmp, const char *path)
 {
@@ -164,7 +151,7 @@ static int write_file(const char *path, const struct strbuf *text, struct err *e
 		free(tmp);
 		return rc;
 	}
-	if (fchmod(fd, 0600) != 0 || write_all(fd, text->s, text->len) != 0 || fsync(fd) != 0)
+	if (fchmod(fd, 0600) != 0 || fileio_write_all(fd, text->s, text->len) != 0 || fsync(fd) != 0)
 		rc = err_set(e, ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
 		rc = err_set(e, ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
@@ -203,15 +190,9 @@ int config_write_account(const char *path, const struct account *a, int with_pas
 	}
 	config_free(&check);
 
-	const char *slash = strrchr(file, '/');
-	if (slash != NULL && slash != file) {
-		char *dir = xstrndup(file, (size_t)(slash - file));
-		rc = paths_mkdir_p(dir, 0700, e);
-		free(dir);
-		if (rc != 0)
-			goto out;
-	}
-	rc = write_file(file, &text, e);
+	rc = paths_mkdir_parent(file, 0700, e);
+	if (rc == 0)
+		rc = write_file(file, &text, e);
 out:
 	if (text.s != NULL)
 		explicit_bzero(text.s, text.len);

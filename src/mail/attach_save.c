@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mail/safe_text.h"
+#include "util/fileio.h"
 #include "util/xalloc.h"
 
 #define MAX_TRIES 10000
@@ -23,25 +24,6 @@ static int write_error(struct err *e, int errnum, const char *name, const char *
 	if (errnum == EFBIG)
 		return err_set(e, ERR_IO, "file too large while saving %s to %s", name, dir);
 	return err_set(e, ERR_IO, "cannot write %s to %s: %s", name, dir, strerror(errnum));
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			errno = ENOSPC;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* "name (k).ext"; a leading-dot-free safe name has its extension after the
@@ -116,7 +98,7 @@ int attach_save(const char *dir, const char *name, const void *data, size_t len,
 	}
 	tmpname = strrchr(tmppath, '/') + 1;
 
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (fileio_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		write_error(e, errno, safe, dir);
 		goto out;
 	}

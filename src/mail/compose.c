@@ -22,6 +22,7 @@
 #include "mail/mime_transfer.h"
 #include "mail/mime_words.h"
 #include "mail/safe_text.h"
+#include "util/fileio.h"
 #include "util/xalloc.h"
 
 #define LINE_SOFT_MAX 78
@@ -430,24 +431,6 @@ static void put_disposition(struct strbuf *out, const char *name, const char *fa
 	strbuf_free(&enc);
 }
 
-static ssize_t read_full(int fd, char *buf, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 static int put_attachment(struct strbuf *out, const char *boundary,
 			  const struct compose_attachment *a, struct err *e)
 {
@@ -461,7 +444,7 @@ static int put_attachment(struct strbuf *out, const char *boundary,
 		return err_set(e, ERR_IO, "cannot read attachment %s: not a regular file", a->path);
 	}
 	char *buf = xmalloc(READ_CHUNK);
-	ssize_t n = read_full(fd, buf, READ_CHUNK);
+	ssize_t n = fileio_read_full(fd, buf, READ_CHUNK);
 	if (n < 0) {
 		int saved = errno;
 		free(buf);
@@ -488,7 +471,7 @@ static int put_attachment(struct strbuf *out, const char *boundary,
 		mime_base64_encode_lines(out, buf, (size_t)n);
 		if (n < READ_CHUNK)
 			break;
-		n = read_full(fd, buf, READ_CHUNK);
+		n = fileio_read_full(fd, buf, READ_CHUNK);
 		if (n < 0) {
 			rc = err_set(e, ERR_IO, "cannot read attachment %s: %s", a->path,
 				     strerror(errno));

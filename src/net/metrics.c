@@ -240,18 +240,10 @@ struct metrics_sink {
 
 static int open_log(struct metrics_sink *s, const char *path, struct err *e)
 {
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
 	struct stat st;
 
-	if (slash != NULL && slash != dir) {
-		*slash = '\0';
-		if (paths_mkdir_p(dir, 0700, e) != 0) {
-			free(dir);
-			return -1;
-		}
-	}
-	free(dir);
+	if (paths_mkdir_parent(path, 0700, e) != 0)
+		return -1;
 	s->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
 	if (s->fd < 0)
 		return err_set(e, ERR_IO, "cannot open the metrics log %s: %s", path, strerror(errno));

@@ -79,3 +79,17 @@ int paths_mkdir_p(const char *path, unsigned mode, struct err *e)
 	free(p);
 	return rc;
 }
+
+int paths_mkdir_parent(const char *path, unsigned mode, struct err *e)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int rc;
+
+	if (slash == NULL || slash == path)
+		return 0;
+	dir = xstrndup(path, (size_t)(slash - path));
+	rc = paths_mkdir_p(dir, mode, e);
+	free(dir);
+	return rc;
+}

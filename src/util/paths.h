@@ -14,5 +14,7 @@ char *paths_cache_dir(void);
 char *paths_expand_home(const char *path);
 /* mkdir -p with the given mode for the created components. */
 int paths_mkdir_p(const char *path, unsigned mode, struct err *e);
+/* paths_mkdir_p for the folder a file path lies in (none for "name" or "/name"). */
+int paths_mkdir_parent(const char *path, unsigned mode, struct err *e);
 
 #endif

@@ -1,18 +1,23 @@
-/* Unit tests of src/util: buffers, base64, UTF-8, dates, errors, paths. */
+/* Unit tests of src/util: buffers, base64, UTF-8, dates, errors, paths, file I/O. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "util/base64.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/fileio.h"
 #include "util/paths.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
+#include "util/xalloc.h"
 
 static void test_strbuf_grows_and_detaches(void **state)
 {
@@ -172,6 +177,46 @@ static void test_xdg_paths(void **state)
 	free(p);
 }
 
+static void test_mkdir_parent_and_fileio(void **state)
+{
+	char dir[] = "/tmp/skua-test-util-XXXXXX";
+	struct err e;
+	struct stat st;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	char *file = xasprintf("%s/a/b/file", dir);
+	assert_int_equal(paths_mkdir_parent(file, 0700, &e), 0);
+	char *sub = xasprintf("%s/a/b", dir);
+	assert_int_equal(stat(sub, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(paths_mkdir_parent("file-here", 0700, &e), 0);   /* no folder part */
+
+	static char data[100000];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (char)(i * 7);
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(fileio_write_all(fd, data, sizeof data), 0);
+	close(fd);
+	static char back[sizeof data + 10];
+	fd = open(file, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(fileio_read_full(fd, back, 10), 10);
+	assert_int_equal(fileio_read_full(fd, back + 10, sizeof back - 10), sizeof data - 10);
+	close(fd);
+	assert_memory_equal(back, data, sizeof data);
+
+	unlink(file);
+	rmdir(sub);
+	free(sub);
+	sub = xasprintf("%s/a", dir);
+	rmdir(sub);
+	rmdir(dir);
+	free(sub);
+	free(file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_utc_to_epoch),
 		cmocka_unit_test(test_err_prefix),
 		cmocka_unit_test(test_xdg_paths),
+		cmocka_unit_test(test_mkdir_parent_and_fileio),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
