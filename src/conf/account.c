@@ -29,19 +29,21 @@ static const char *const auth_names[] = { "auto", "plain", "login", "xoauth2" };
 static const char *const provider_names[] = { "custom", "gmail", "outlook", "fastmail",
 					      "local" };
 
+#define NAME_OF(names, i) ((unsigned)(i) < sizeof names / sizeof names[0] ? names[i] : "?")
+
 const char *account_tls_name(enum conf_tls tls)
 {
-	return (unsigned)tls < 3 ? tls_names[tls] : "?";
+	return NAME_OF(tls_names, tls);
 }
 
 const char *account_auth_name(enum conf_auth auth)
 {
-	return (unsigned)auth < 4 ? auth_names[auth] : "?";
+	return NAME_OF(auth_names, auth);
 }
 
 const char *account_provider_name(enum conf_provider provider)
 {
-	return (unsigned)provider < 5 ? provider_names[provider] : "?";
+	return NAME_OF(provider_names, provider);
 }
 
 void account_secret_free(char *secret)

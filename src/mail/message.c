@@ -75,8 +75,7 @@ static char *header_get(const char *text, size_t len, const char *name)
 				le = end > next && text[end - 1] == '\r' ? end - 1 : end;
 				j = next;
 			}
-			char *s = strbuf_detach(&v, NULL);
-			return s;
+			return strbuf_detach(&v, NULL);
 		}
 		i = end + 1;
 	}

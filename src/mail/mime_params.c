@@ -67,18 +67,8 @@ static char *join_segments(const struct mime_param *params, size_t n, const char
 				continue;
 			}
 			any_encoded = 1;
-			if (k == 0) {
-				const char *q1 = strchr(v, '\'');
-				const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
-				if (q1 && q2) {
-					size_t cl = (size_t)(q1 - v);
-					if (cl < sizeof charset) {
-						memcpy(charset, v, cl);
-						charset[cl] = '\0';
-					}
-					v = q2 + 1;
-				}
-			}
+			if (k == 0)
+				v = mime_rfc2231_split(v, charset, sizeof charset);
 			mime_percent_decode(&bytes, v, strlen(v));
 		}
 		const char *data = bytes.s ? bytes.s : "";

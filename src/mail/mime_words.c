@@ -60,14 +60,24 @@ static int parse_word(const char *p, struct enc_word *w)
 	return 1;
 }
 
+/* The byte that the escape (=XX, %XX) at s[i] stands for, or -1 when the two
+ * hex digits are not both there within n. */
+static int hex_escape(const char *s, size_t i, size_t n)
+{
+	if (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) || !isxdigit((unsigned char)s[i + 2]))
+		return -1;
+	char hex[3] = { s[i + 1], s[i + 2], '\0' };
+	return (int)strtol(hex, NULL, 16);
+}
+
 static void decode_q(struct strbuf *out, const char *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		int b;
 		if (t[i] == '_') {
 			strbuf_appendc(out, ' ');
-		} else if (t[i] == '=' && i + 2 < n && isxdigit((unsigned char)t[i + 1]) && isxdigit((unsigned char)t[i + 2])) {
-			char hex[3] = { t[i + 1], t[i + 2], '\0' };
-			strbuf_appendc(out, (char)strtol(hex, NULL, 16));
+		} else if (t[i] == '=' && (b = hex_escape(t, i, n)) >= 0) {
+			strbuf_appendc(out, (char)b);
 			i += 2;
 		} else {
 			strbuf_appendc(out, t[i]);
@@ -444,22 +454,25 @@ char *mime_words_encode_phrase(const char *utf8)
 	return strbuf_detach(&out, NULL);
 }
 
+const char *mime_rfc2231_split(const char *value, char *charset, size_t size)
+{
+	const char *q1 = strchr(value, '\'');
+	const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+
+	charset[0] = '\0';
+	if (q1 == NULL || q2 == NULL)
+		return value;
+	if ((size_t)(q1 - value) < size) {
+		memcpy(charset, value, (size_t)(q1 - value));
+		charset[q1 - value] = '\0';
+	}
+	return q2 + 1;
+}
+
 char *mime_rfc2231_decode(const char *value)
 {
-	const char *v = value ? value : "";
-	const char *q1 = strchr(v, '\'');
-	const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
-	char charset[65] = "";
-	const char *data = v;
-
-	if (q1 && q2) {
-		size_t n = (size_t)(q1 - v);
-		if (n < sizeof charset) {
-			memcpy(charset, v, n);
-			charset[n] = '\0';
-		}
-		data = q2 + 1;
-	}
+	char charset[65];
+	const char *data = mime_rfc2231_split(value ? value : "", charset, sizeof charset);
 	struct strbuf bytes = STRBUF_INIT;
 	mime_percent_decode(&bytes, data, strlen(data));
 	size_t m;
@@ -472,9 +485,9 @@ char *mime_rfc2231_decode(const char *value)
 void mime_percent_decode(struct strbuf *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
-			char hex[3] = { s[i + 1], s[i + 2], '\0' };
-			strbuf_appendc(out, (char)strtol(hex, NULL, 16));
+		int b;
+		if (s[i] == '%' && (b = hex_escape(s, i, n)) >= 0) {
+			strbuf_appendc(out, (char)b);
 			i += 2;
 		} else {
 			strbuf_appendc(out, s[i]);

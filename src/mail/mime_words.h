@@ -18,6 +18,9 @@ char *mime_words_encode(const char *utf8, const char *header_name);
 char *mime_words_encode_phrase(const char *utf8);
 /* Decodes an RFC 2231 extended value "charset'lang'%XX..." to UTF-8; caller frees. */
 char *mime_rfc2231_decode(const char *value);
+/* Where the data of "charset'lang'data" starts (value itself without the two
+ * quotes); the charset goes to charset[size], "" when absent or too long. */
+const char *mime_rfc2231_split(const char *value, char *charset, size_t size);
 /* Appends s with %XX escapes decoded (a malformed escape stays as it is). */
 void mime_percent_decode(struct strbuf *out, const char *s, size_t n);
 

@@ -13,6 +13,7 @@ static void out_of_memory(size_t n)
 	char msg[96];
 	int len = snprintf(msg, sizeof msg, "skua: out of memory (%zu bytes)\n", n);
 
+	/* write()'s result must be looked at, though a failure changes nothing. */
 	if (len > 0 && write(STDERR_FILENO, msg, (size_t)len) < 0)
 		_exit(70);
 	_exit(70);
