@@ -75,6 +75,11 @@ static const char *app_secret(struct app *a, struct err *e)
 	return a->secret;
 }
 
+int app_fetch_secret(struct app *a, struct err *e)
+{
+	return app_secret(a, e) != NULL ? 0 : -1;
+}
+
 static enum tls_mode tls_of(enum conf_tls t)
 {
 	switch (t) {

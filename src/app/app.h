@@ -32,6 +32,12 @@ void app_close(struct app *a);
 /* $XDG_STATE_HOME/skua/metrics.log; caller frees. */
 char *app_metrics_log_path(void);
 
+/* Gets the account's secret now (password command, oauth token command, or
+ * ask_secret) and keeps it for this run, so that later connections, a
+ * worker thread's included, never run a command or prompt. The full-screen
+ * client calls it before the screen takes over the terminal. */
+int app_fetch_secret(struct app *a, struct err *e);
+
 /* Logs in to the account's IMAP server. */
 struct imap_session *app_imap_connect(struct app *a, struct err *e);
 /* Connects and authenticates to the account's submission server. */

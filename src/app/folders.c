@@ -59,6 +59,19 @@ int app_folders_list(struct imap_session *s, struct imap_folder **out, size_t *n
 	return 0;
 }
 
+void app_folders_mark_roles(const struct account *acct, struct imap_folder *f, size_t n)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+		struct err ignored;
+		char *name = app_folder_special(acct, f, n, roles[i].flag, &ignored);
+		for (size_t j = 0; name != NULL && j < n; j++)
+			if (strcmp(f[j].name, name) == 0)
+				f[j].flags |= roles[i].flag;
+		free(name);
+	}
+	qsort(f, n, sizeof *f, folder_cmp);
+}
+
 static const char *account_override(const struct account *acct, unsigned role)
 {
 	switch (role) {

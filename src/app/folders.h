@@ -14,6 +14,11 @@
  * name. Caller frees with imap_folders_free. */
 int app_folders_list(struct imap_session *s, struct imap_folder **out, size_t *n, struct err *e);
 
+/* Gives the folders that app_folder_special finds by the account's override
+ * or a common name (a server without SPECIAL-USE) their role flag, so they
+ * sort and show like marked ones, then sorts f as app_folders_list does. */
+void app_folders_mark_roles(const struct account *acct, struct imap_folder *f, size_t n);
+
 /* The server name of the folder with role IMAP_FOLDER_SENT/TRASH/DRAFTS/JUNK/
  * ARCHIVE: the account's override, else the SPECIAL-USE attribute, else a
  * common name ("Sent", "Sent Items", "Sent Messages", "[Gmail]/Sent Mail" ...).

@@ -54,13 +54,19 @@ int app_messages_list(struct imap_session *s, const char *folder, app_summary_fn
 struct mail_message *app_message_read(struct imap_session *s, const char *folder, uint32_t uid,
 				      struct err *e)
 {
+	return app_message_fetch(s, folder, uid, NULL, NULL, e);
+}
+
+struct mail_message *app_message_fetch(struct imap_session *s, const char *folder, uint32_t uid,
+				       imap_progress_fn progress, void *ctx, struct err *e)
+{
 	struct imap_select_info info;
 	struct strbuf raw = STRBUF_INIT;
 	struct mail_message *m = NULL;
 
 	if (imap_select(s, folder, 1, &info, e) != 0)
 		return NULL;
-	if (imap_fetch_message(s, uid, &raw, NULL, NULL, e) == 0)
+	if (imap_fetch_message(s, uid, &raw, progress, ctx, e) == 0)
 		m = mail_message_parse(raw.s ? raw.s : "", raw.len, e);
 	strbuf_free(&raw);
 	return m;

@@ -33,6 +33,11 @@ int app_messages_list(struct imap_session *s, const char *folder, app_summary_fn
 struct mail_message *app_message_read(struct imap_session *s, const char *folder, uint32_t uid,
 				      struct err *e);
 
+/* app_message_read with progress (bytes received of the message size) while
+ * the body downloads. */
+struct mail_message *app_message_fetch(struct imap_session *s, const char *folder, uint32_t uid,
+				       imap_progress_fn progress, void *ctx, struct err *e);
+
 /* Called for each attachment saved (path is the final file). */
 typedef void (*app_saved_fn)(const char *path, size_t size, void *ctx);
 /* Saves every attachment of the message into dir (never overwriting: see

@@ -44,7 +44,5 @@ int cli_folder_uid_args(int argc, char **argv, int extra, const char **folder, u
 /* Logs in and resolves the typed folder name (NULL: INBOX). */
 struct imap_session *cli_open_folder(struct app *a, const char *typed, char **folder,
 				     struct err *e);
-/* Reads a secret from the terminal without echo (app_ask_secret_fn). */
-int cli_ask_secret(const char *prompt, char **secret, void *ctx);
 
 #endif

@@ -9,6 +9,7 @@
 #include "app/app.h"
 #include "cli/commands.h"
 #include "ui/ui.h"
+#include "util/tty_secret.h"
 
 static void usage(FILE *out)
 {
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 			return fail(&e);
 		for (size_t i = 0; i < a.config.nwarnings; i++)
 			fprintf(stderr, "skua: warning: %s\n", a.config.warnings[i]);
-		a.ask_secret = cli_ask_secret;
+		a.ask_secret = tty_secret_ask;
 	}
 	rc = cmd->run(&a, &o, argc, argv, &e);
 	if (fflush(stdout) != 0 && rc == 0)

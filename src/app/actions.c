@@ -1,0 +1,38 @@
+/* Flags and moves on the server. */
+#include "app/actions.h"
+
+#include <string.h>
+
+
+int app_action_flags(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
+		     int add, unsigned flags, struct err *e)
+{
+	struct imap_select_info info;
+
+	if (n == 0)
+		return 0;
+	if (imap_select(s, folder, 0, &info, e) != 0)
+		return -1;
+	if (info.readonly)
+		return err_set(e, ERR_PROTOCOL, "the server opens %s read-only, so flags cannot change",
+			       folder);
+	return imap_store_flags(s, uids, n, add, flags, e);
+}
+
+int app_action_move(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
+		    const char *dest, struct err *e)
+{
+	struct imap_select_info info;
+
+	if (strcmp(folder, dest) == 0)
+		return err_set(e, ERR_USAGE, "the message is already in that folder");
+	if (n == 0)
+		return 0;
+	if (imap_select(s, folder, 0, &info, e) != 0)
+		return -1;
+	if (info.readonly)
+		return err_set(e, ERR_PROTOCOL,
+			       "the server opens %s read-only, so nothing can be moved out of it",
+			       folder);
+	return imap_move(s, uids, n, dest, e);
+}

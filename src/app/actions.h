@@ -1,0 +1,23 @@
+/* Changing messages on the server: flags, moves, and delete as a move to the
+ * Trash folder. Each call selects the folder read-write first, so it works
+ * whatever the session had selected before. */
+#ifndef SKUA_APP_ACTIONS_H
+#define SKUA_APP_ACTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/imap_session.h"
+#include "util/err.h"
+
+/* Adds (add = 1) or removes MSG_* flags on the listed UIDs of folder. */
+int app_action_flags(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
+		     int add, unsigned flags, struct err *e);
+
+/* Moves the listed UIDs from folder to dest (server names): UID MOVE where
+ * offered, else COPY + \Deleted + UID EXPUNGE of exactly those UIDs.
+ * Refuses (ERR_USAGE) when folder and dest are the same. */
+int app_action_move(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
+		    const char *dest, struct err *e);
+
+#endif

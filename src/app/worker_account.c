@@ -1,0 +1,311 @@
+/* The account worker: runs the UI's requests over one IMAP session that only
+ * this thread touches. A cancel interrupts the session's conn, which leaves
+ * the protocol state unknown, so the session is dropped and the next request
+ * logs in again; a connection that died while idle is retried once. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/actions.h"
+#include "app/folders.h"
+#include "app/messages.h"
+#include "app/worker.h"
+#include "util/clock.h"
+#include "util/xalloc.h"
+
+/* Progress replies at most this often, so a fast fetch does not flood the UI. */
+#define PROGRESS_US 100000
+
+struct account_worker {
+	struct app *app;
+	struct imap_session *s;
+	atomic_int conn_cancelled;     /* the cancel hook hit s's conn */
+	int fresh;                     /* s was opened by the request being run */
+	struct imap_folder *folders;   /* the last LIST, to find Trash */
+	size_t nfolders;
+};
+
+static void cancel_conn(void *arg)
+{
+	struct account_worker *x = arg;
+
+	atomic_store(&x->conn_cancelled, 1);
+	conn_cancel(imap_session_conn(x->s));
+}
+
+static void drop_session(struct account_worker *x, struct worker *w)
+{
+	if (x->s == NULL)
+		return;
+	worker_set_cancel_hook(w, NULL, NULL);
+	imap_session_close(x->s);
+	x->s = NULL;
+}
+
+static int ensure_session(struct account_worker *x, struct worker *w, struct err *e)
+{
+	if (x->s != NULL &&
+	    (atomic_load(&x->conn_cancelled) || !conn_is_alive(imap_session_conn(x->s))))
+		drop_session(x, w);
+	if (x->s == NULL) {
+		x->s = app_imap_connect(x->app, e);
+		if (x->s == NULL)
+			return -1;
+		x->fresh = 1;
+		atomic_store(&x->conn_cancelled, 0);
+		/* A cancel that came during the connect takes effect here. */
+		worker_set_cancel_hook(w, cancel_conn, x);
+	}
+	if (worker_cancelled(w))
+		return err_set(e, ERR_CANCELLED, "cancelled");
+	return 0;
+}
+
+static struct imap_folder *folders_copy(const struct imap_folder *f, size_t n)
+{
+	struct imap_folder *c = xcalloc(n ? n : 1, sizeof *c);
+
+	for (size_t i = 0; i < n; i++) {
+		c[i] = f[i];
+		c[i].name = xstrdup(f[i].name);
+		c[i].display = xstrdup(f[i].display);
+	}
+	return c;
+}
+
+static int list_folders(struct account_worker *x, struct err *e)
+{
+	struct imap_folder *f = NULL;
+	size_t n = 0;
+
+	if (app_folders_list(x->s, &f, &n, e) != 0)
+		return -1;
+	app_folders_mark_roles(x->app->account, f, n);
+	imap_folders_free(x->folders, x->nfolders);
+	x->folders = f;
+	x->nfolders = n;
+	return 0;
+}
+
+static int run_connect(struct account_worker *x, struct worker *w, const struct worker_req *req,
+		       struct err *e)
+{
+	struct worker_reply *r;
+
+	if (list_folders(x, e) != 0)
+		return -1;
+	r = worker_reply_new(req->id, WORKER_FOLDERS);
+	r->folders = folders_copy(x->folders, x->nfolders);
+	r->nfolders = x->nfolders;
+	worker_reply_post(w, r);
+	for (size_t i = 0; i < x->nfolders; i++) {
+		struct imap_status st;
+		struct err ignored;
+
+		if (x->folders[i].flags & IMAP_FOLDER_NOSELECT)
+			continue;
+		if (worker_cancelled(w))
+			return err_set(e, ERR_CANCELLED, "cancelled");
+		r = worker_reply_new(req->id, WORKER_FOLDER_STATUS);
+		r->index = i;
+		if (imap_folder_status(x->s, x->folders[i].name, &st, &ignored) == 0) {
+			r->status_ok = 1;
+			r->messages = st.messages;
+			r->unseen = st.unseen;
+		} else if (!conn_is_alive(imap_session_conn(x->s))) {
+			/* A refused STATUS is one folder's problem; a dead
+			 * connection is everyone's. */
+			worker_reply_free(r);
+			*e = ignored;
+			return -1;
+		}
+		worker_reply_post(w, r);
+	}
+	return 0;
+}
+
+struct open_ctx {
+	struct worker *w;
+	uint64_t id;
+	struct msg_batch *batch;
+	size_t count;
+	uint64_t last_progress;
+};
+
+static void flush_batch(struct open_ctx *c)
+{
+	struct worker_reply *r;
+
+	if (c->batch == NULL || c->batch->n == 0)
+		return;
+	r = worker_reply_new(c->id, WORKER_SUMMARIES);
+	r->batch = c->batch;
+	c->batch = NULL;
+	worker_reply_post(c->w, r);
+}
+
+static int on_summary(const struct app_summary *m, void *ctx)
+{
+	struct open_ctx *c = ctx;
+
+	if (c->batch == NULL)
+		c->batch = msg_batch_new();
+	msg_batch_add(c->batch, m->uid, m->flags, m->date, m->size, m->has_attachment, m->from,
+		      m->subject);
+	c->count++;
+	if (c->batch->n >= WORKER_BATCH)
+		flush_batch(c);
+	return 0;
+}
+
+static void on_progress(size_t done, size_t total, void *ctx)
+{
+	struct open_ctx *c = ctx;
+	uint64_t now = clock_mono_us();
+	struct worker_reply *r;
+
+	if (done < total && now - c->last_progress < PROGRESS_US)
+		return;
+	c->last_progress = now;
+	r = worker_reply_new(c->id, WORKER_PROGRESS);
+	r->done = done;
+	r->total = total;
+	worker_reply_post(c->w, r);
+}
+
+static int run_open(struct account_worker *x, struct worker *w, const struct worker_req *req,
+		    struct err *e)
+{
+	struct open_ctx c = { .w = w, .id = req->id };
+	int rc;
+
+	if (req->folder == NULL)
+		return err_set(e, ERR_INTERNAL, "opening a folder needs its name");
+	rc = app_messages_list(x->s, req->folder, on_summary, on_progress, &c, e);
+	/* What arrived before a failure or a cancel is still worth showing. */
+	flush_batch(&c);
+	return rc;
+}
+
+static int run_fetch(struct account_worker *x, struct worker *w, const struct worker_req *req,
+		     struct worker_reply *final, struct err *e)
+{
+	struct open_ctx c = { .w = w, .id = req->id };
+
+	if (req->folder == NULL || req->nuids != 1)
+		return err_set(e, ERR_INTERNAL, "fetching a message needs a folder and one UID");
+	final->message = app_message_fetch(x->s, req->folder, req->uids[0], on_progress, &c, e);
+	return final->message != NULL ? 0 : -1;
+}
+
+static int run_move(struct account_worker *x, const struct worker_req *req,
+		    struct worker_reply *final, struct err *e)
+{
+	char *dest;
+
+	if (req->folder == NULL)
+		return err_set(e, ERR_INTERNAL, "moving needs the source folder");
+	if (req->dest != NULL) {
+		dest = xstrdup(req->dest);
+	} else {
+		if (x->folders == NULL && list_folders(x, e) != 0)
+			return -1;
+		dest = app_folder_special(x->app->account, x->folders, x->nfolders,
+					  IMAP_FOLDER_TRASH, e);
+		if (dest == NULL)
+			return -1;
+	}
+	if (app_action_move(x->s, req->folder, req->uids, req->nuids, dest, e) != 0) {
+		free(dest);
+		return -1;
+	}
+	final->dest = dest;
+	return 0;
+}
+
+static int run_request(struct account_worker *x, struct worker *w, const struct worker_req *req,
+		       struct worker_reply *final, struct err *e)
+{
+	if (ensure_session(x, w, e) != 0)
+		return -1;
+	switch (req->kind) {
+	case WORKER_REQ_CONNECT:
+		return run_connect(x, w, req, e);
+	case WORKER_REQ_OPEN:
+		return run_open(x, w, req, e);
+	case WORKER_REQ_FETCH:
+		return run_fetch(x, w, req, final, e);
+	case WORKER_REQ_FLAGS:
+		if (req->folder == NULL)
+			return err_set(e, ERR_INTERNAL, "changing flags needs the folder");
+		return app_action_flags(x->s, req->folder, req->uids, req->nuids, req->add,
+					req->flags, e);
+	case WORKER_REQ_MOVE:
+		return run_move(x, req, final, e);
+	case WORKER_REQ_LOGOUT:
+		break;
+	}
+	return 0;
+}
+
+static int account_run(void *ctx, struct worker *w, const struct worker_req *req,
+		       struct worker_reply *final, struct err *e)
+{
+	struct account_worker *x = ctx;
+	int rc;
+
+	if (req->kind == WORKER_REQ_LOGOUT) {
+		drop_session(x, w);
+		return 0;
+	}
+	x->fresh = 0;
+	rc = run_request(x, w, req, final, e);
+	/* A server that closed an idle connection shows up on the first command
+	 * after the pause; every request here may safely run twice (a repeated
+	 * move finds no message left to move), so one retry on a new session. */
+	if (rc != 0 && !x->fresh && e->code == ERR_NETWORK && !worker_cancelled(w) &&
+	    req->kind != WORKER_REQ_CONNECT) {
+		drop_session(x, w);
+		worker_reply_clear_payload(final);
+		err_clear(e);
+		rc = run_request(x, w, req, final, e);
+	}
+	if (rc != 0 && x->s != NULL &&
+	    (atomic_load(&x->conn_cancelled) || !conn_is_alive(imap_session_conn(x->s))))
+		drop_session(x, w);
+	return rc;
+}
+
+static void account_stop(void *ctx)
+{
+	struct account_worker *x = ctx;
+
+	/* The hook is no longer needed: nothing can be cancelled after this. */
+	if (x->s != NULL) {
+		imap_session_close(x->s);
+		x->s = NULL;
+	}
+}
+
+static void account_free(void *ctx)
+{
+	struct account_worker *x = ctx;
+
+	imap_folders_free(x->folders, x->nfolders);
+	free(x);
+}
+
+static const struct worker_ops account_ops = {
+	.run = account_run,
+	.stop = account_stop,
+	.free = account_free,
+};
+
+struct worker *worker_new_account(struct app *a, struct err *e)
+{
+	struct account_worker *x = xcalloc(1, sizeof *x);
+
+	x->app = a;
+	atomic_init(&x->conn_cancelled, 0);
+	return worker_new(&account_ops, x, e);
+}
