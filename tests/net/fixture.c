@@ -1,5 +1,6 @@
-/* Settings, logins and metrics shared by the IMAP tests against the test mail system. */
-#include "imap_fixture.h"
+/* Settings, connection parameters, logins and metrics shared by the tests
+ * against the test mail system. */
+#include "fixture.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,20 @@ const char *fixture_env(const char *name)
 {
 	const char *v = getenv(name);
 	return v && *v ? v : NULL;
+}
+
+const char *fixture_need(const char *name)
+{
+	const char *v = fixture_env(name);
+
+	if (!v)
+		fail_msg("%s is not set", name);
+	return v;
+}
+
+uint16_t fixture_port(const char *name)
+{
+	return (uint16_t)atoi(fixture_need(name));
 }
 
 int fixture_init(void)
@@ -45,14 +60,13 @@ void fixture_done(void)
 	fixture_sink = NULL;
 }
 
-struct conn_params fixture_params(enum tls_mode tls)
+struct conn_params fixture_conn_params(const char *host, uint16_t port, enum tls_mode tls)
 {
 	struct conn_params p;
 
 	memset(&p, 0, sizeof p);
-	p.host = fixture_env("MAILSYS_HOST");
-	p.port = (uint16_t)atoi(fixture_env(tls == TLS_MODE_IMPLICIT ? "MAILSYS_IMAPS_PORT"
-								      : "MAILSYS_IMAP_PORT"));
+	p.host = host;
+	p.port = port;
 	p.tls = tls;
 	p.ca_file = fixture_env("MAILSYS_CA");
 	p.connect_timeout_ms = 5000;
@@ -60,6 +74,14 @@ struct conn_params fixture_params(enum tls_mode tls)
 	p.account = "alice";
 	p.metrics = fixture_sink;
 	return p;
+}
+
+struct conn_params fixture_params(enum tls_mode tls)
+{
+	return fixture_conn_params(fixture_env("MAILSYS_HOST"),
+				   fixture_port(tls == TLS_MODE_IMPLICIT ? "MAILSYS_IMAPS_PORT"
+									 : "MAILSYS_IMAP_PORT"),
+				   tls);
 }
 
 struct imap_session *fixture_open(enum tls_mode tls, const char *user, const char *pass,
@@ -100,4 +122,16 @@ int fixture_saw_op(const char *op)
 		if (strcmp(r[i].op, op) == 0)
 			return 1;
 	return 0;
+}
+
+struct metric_record fixture_find_record(const char *op)
+{
+	struct metric_record r[256];
+	size_t n = metrics_sink_recent(fixture_sink, r, 256);
+
+	for (size_t i = n; i > 0; i--)
+		if (strcmp(r[i - 1].op, op) == 0)
+			return r[i - 1];
+	fail_msg("no %s record", op);
+	return r[0];
 }

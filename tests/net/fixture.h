@@ -1,7 +1,10 @@
-/* Shared by the IMAP tests that run against the test mail system: its
- * settings from the environment, logging in, and the metrics they record. */
-#ifndef SKUA_TESTS_IMAP_FIXTURE_H
-#define SKUA_TESTS_IMAP_FIXTURE_H
+/* Shared by the tests that run against the test mail system: its settings
+ * from the environment, connection parameters, IMAP logins, and the metrics
+ * the tests record. */
+#ifndef SKUA_TESTS_FIXTURE_H
+#define SKUA_TESTS_FIXTURE_H
+
+#include <stdint.h>
 
 #include "net/conn.h"
 #include "net/imap_session.h"
@@ -21,6 +24,12 @@ void fixture_done(void);
 
 /* A MAILSYS_* setting, NULL when unset or empty. */
 const char *fixture_env(const char *name);
+/* A setting the test cannot do without: fails the test when it is unset. */
+const char *fixture_need(const char *name);
+uint16_t fixture_port(const char *name);
+/* host:port with the test CA, test timeouts, account "alice" and fixture_sink. */
+struct conn_params fixture_conn_params(const char *host, uint16_t port, enum tls_mode tls);
+/* The test mail system's IMAP server (IMAPS for TLS_MODE_IMPLICIT). */
 struct conn_params fixture_params(enum tls_mode tls);
 struct imap_session *fixture_open(enum tls_mode tls, const char *user, const char *pass,
 				  enum auth_mech mech, struct err *e);
@@ -30,5 +39,7 @@ struct imap_session *fixture_alice(void);
 /* Asserts the op name and outcome of the last metric record. */
 void fixture_assert_last_op(const char *op, int ok);
 int fixture_saw_op(const char *op);
+/* The most recent record named op; fails the test when there is none. */
+struct metric_record fixture_find_record(const char *op);
 
 #endif

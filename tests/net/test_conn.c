@@ -20,55 +20,10 @@
 #include <libetpan/libetpan.h>
 
 #include "fake_server.h"
+#include "fixture.h"
 #include "net/conn.h"
 #include "net/metrics.h"
 #include "util/clock.h"
-
-static struct metrics_sink *sink;
-
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-
-	if (v == NULL || v[0] == '\0')
-		fail_msg("%s is not set", name);
-	return v;
-}
-
-static uint16_t env_port(const char *name)
-{
-	return (uint16_t)atoi(env(name));
-}
-
-static struct conn_params params(const char *host, uint16_t port, enum tls_mode tls)
-{
-	struct conn_params p;
-
-	memset(&p, 0, sizeof p);
-	p.host = host;
-	p.port = port;
-	p.tls = tls;
-	p.ca_file = getenv("MAILSYS_CA");
-	p.connect_timeout_ms = 5000;
-	p.io_timeout_ms = 5000;
-	p.account = "test";
-	p.metrics = sink;
-	return p;
-}
-
-/* The most recent record named op, or fails the test. */
-static struct metric_record find_record(const char *op)
-{
-	struct metric_record recs[64];
-	size_t n = metrics_sink_recent(sink, recs, 64);
-
-	for (size_t i = n; i > 0; i--) {
-		if (strcmp(recs[i - 1].op, op) == 0)
-			return recs[i - 1];
-	}
-	fail_msg("no %s record", op);
-	return recs[0];
-}
 
 static void assert_traffic(const struct metric_record *r)
 {
@@ -81,8 +36,7 @@ static void assert_traffic(const struct metric_record *r)
 
 static void test_imaps_greeting_and_metering(void **state)
 {
-	struct conn_params p = params(env("MAILSYS_HOST"), env_port("MAILSYS_IMAPS_PORT"),
-				      TLS_MODE_IMPLICIT);
+	struct conn_params p = fixture_params(TLS_MODE_IMPLICIT);
 	struct err e;
 	(void)state;
 
@@ -91,15 +45,15 @@ static void test_imaps_greeting_and_metering(void **state)
 		fail_msg("conn_open: %s", e.msg);
 	assert_true(conn_is_tls(c));
 	assert_true(conn_is_alive(c));
-	struct metric_record tcp = find_record("tcp_connect");
+	struct metric_record tcp = fixture_find_record("tcp_connect");
 	assert_true(tcp.ok);
 	assert_int_equal(tcp.bytes_out, 0);
 	assert_true(tcp.segs_out >= 1);
-	struct metric_record hs = find_record("tls_handshake");
+	struct metric_record hs = fixture_find_record("tls_handshake");
 	assert_true(hs.ok);
 	assert_traffic(&hs);
 	assert_int_equal(hs.tls, TLS_MODE_IMPLICIT);
-	assert_string_equal(hs.account, "test");
+	assert_string_equal(hs.account, "alice");
 	print_message("imaps tls_handshake: %.3f ms, out %llu B / %llu segs, in %llu B / %llu segs\n",
 		      hs.latency_us / 1000.0, (unsigned long long)hs.bytes_out,
 		      (unsigned long long)hs.segs_out, (unsigned long long)hs.bytes_in,
@@ -137,8 +91,7 @@ static void test_imaps_greeting_and_metering(void **state)
 
 static void test_imap_starttls(void **state)
 {
-	struct conn_params p = params(env("MAILSYS_HOST"), env_port("MAILSYS_IMAP_PORT"),
-				      TLS_MODE_STARTTLS);
+	struct conn_params p = fixture_params(TLS_MODE_STARTTLS);
 	struct err e;
 	struct mailimap_capability_data *cd = NULL;
 	(void)state;
@@ -153,7 +106,7 @@ static void test_imap_starttls(void **state)
 	if (conn_start_tls(c, imap->imap_stream, &e) != 0)
 		fail_msg("conn_start_tls: %s", e.msg);
 	assert_true(conn_is_tls(c));
-	struct metric_record hs = find_record("tls_handshake");
+	struct metric_record hs = fixture_find_record("tls_handshake");
 	assert_true(hs.ok);
 	assert_int_equal(hs.tls, TLS_MODE_STARTTLS);
 	assert_traffic(&hs);
@@ -168,8 +121,9 @@ static void test_imap_starttls(void **state)
 
 static void test_name_mismatch(void **state)
 {
-	const char *host = env("MAILSYS_MISMATCH_HOST");
-	struct conn_params p = params(host, env_port("MAILSYS_IMAPS_PORT"), TLS_MODE_IMPLICIT);
+	const char *host = fixture_need("MAILSYS_MISMATCH_HOST");
+	struct conn_params p = fixture_conn_params(host, fixture_port("MAILSYS_IMAPS_PORT"),
+						   TLS_MODE_IMPLICIT);
 	struct err e;
 	char want[128];
 	(void)state;
@@ -180,22 +134,21 @@ static void test_name_mismatch(void **state)
 	snprintf(want, sizeof want, "certificate for %s is not valid: IP address mismatch", host);
 	assert_non_null(strstr(e.msg, want));
 	assert_non_null(strstr(e.msg, "localhost"));   /* names what the certificate is for */
-	struct metric_record hs = find_record("tls_handshake");
+	struct metric_record hs = fixture_find_record("tls_handshake");
 	assert_false(hs.ok);
 	assert_string_equal(hs.result, "tls");
 }
 
 static void test_unknown_issuer(void **state)
 {
-	struct conn_params p = params(env("MAILSYS_HOST"), env_port("MAILSYS_IMAPS_PORT"),
-				      TLS_MODE_IMPLICIT);
+	struct conn_params p = fixture_params(TLS_MODE_IMPLICIT);
 	char empty[] = "/tmp/skua-empty-certs-XXXXXX";
 	struct err e;
 	(void)state;
 
 	/* The system store must not know the test CA either. */
 	assert_non_null(mkdtemp(empty));
-	p.ca_file = env("MAILSYS_OTHER_CA");
+	p.ca_file = fixture_need("MAILSYS_OTHER_CA");
 	setenv("SSL_CERT_FILE", p.ca_file, 1);
 	setenv("SSL_CERT_DIR", empty, 1);
 	struct conn *c = conn_open(&p, &e);
@@ -210,8 +163,7 @@ static void test_unknown_issuer(void **state)
 
 static void test_missing_ca_file(void **state)
 {
-	struct conn_params p = params(env("MAILSYS_HOST"), env_port("MAILSYS_IMAPS_PORT"),
-				      TLS_MODE_IMPLICIT);
+	struct conn_params p = fixture_params(TLS_MODE_IMPLICIT);
 	struct err e;
 	(void)state;
 
@@ -230,8 +182,8 @@ static void test_expired_certificate(void **state)
 
 	snprintf(accept, sizeof accept, "127.0.0.1:%u", (unsigned)port);
 	char *argv[] = { "openssl", "s_server", "-quiet", "-accept", accept,
-			 "-cert", (char *)env("MAILSYS_EXPIRED_CERT"),
-			 "-key", (char *)env("MAILSYS_EXPIRED_KEY"), NULL };
+			 "-cert", (char *)fixture_need("MAILSYS_EXPIRED_CERT"),
+			 "-key", (char *)fixture_need("MAILSYS_EXPIRED_KEY"), NULL };
 	pid_t pid = spawn(argv);
 	assert_true(pid > 0);
 	if (wait_listening(port, 5000) != 0) {
@@ -239,7 +191,7 @@ static void test_expired_certificate(void **state)
 		waitpid(pid, NULL, 0);
 		fail_msg("openssl s_server did not start");
 	}
-	struct conn_params p = params("127.0.0.1", port, TLS_MODE_IMPLICIT);
+	struct conn_params p = fixture_conn_params("127.0.0.1", port, TLS_MODE_IMPLICIT);
 	struct conn *c = conn_open(&p, &e);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
@@ -257,7 +209,7 @@ static void test_closed_port(void **state)
 	(void)state;
 
 	assert_true(fd >= 0);
-	struct conn_params p = params("127.0.0.1", port, TLS_MODE_IMPLICIT);
+	struct conn_params p = fixture_conn_params("127.0.0.1", port, TLS_MODE_IMPLICIT);
 	uint64_t t0 = clock_mono_us();
 	assert_null(conn_open(&p, &e));
 	uint64_t took = clock_mono_us() - t0;
@@ -265,7 +217,7 @@ static void test_closed_port(void **state)
 	assert_int_equal(e.code, ERR_NETWORK);
 	assert_non_null(strstr(e.msg, "Connection refused"));
 	assert_true(took < 1000000);
-	struct metric_record r = find_record("tcp_connect");
+	struct metric_record r = fixture_find_record("tcp_connect");
 	assert_false(r.ok);
 	assert_string_equal(r.result, "network");
 
@@ -284,7 +236,7 @@ static void test_io_timeout(void **state)
 
 	assert_true(fd >= 0);
 	/* Plain: the greeting never comes. */
-	struct conn_params p = params("127.0.0.1", port, TLS_MODE_NONE);
+	struct conn_params p = fixture_conn_params("127.0.0.1", port, TLS_MODE_NONE);
 	p.io_timeout_ms = 700;
 	struct conn *c = conn_open(&p, &e);
 	assert_non_null(c);
@@ -327,7 +279,7 @@ static void test_connect_timeout(void **state)
 
 	assert_true(fd >= 0);
 	listen(fd, 0);
-	struct conn_params p = params("127.0.0.1", port, TLS_MODE_NONE);
+	struct conn_params p = fixture_conn_params("127.0.0.1", port, TLS_MODE_NONE);
 	p.connect_timeout_ms = 500;
 	/* Fill the queue with connections nobody accepts. */
 	for (; nfill < 8; nfill++) {
@@ -387,7 +339,7 @@ static void test_cancel_and_tick(void **state)
 	char buf[16];
 	(void)state;
 
-	struct conn_params p = params("127.0.0.1", port, TLS_MODE_NONE);
+	struct conn_params p = fixture_conn_params("127.0.0.1", port, TLS_MODE_NONE);
 	struct conn *c = conn_open(&p, &e);
 	assert_non_null(c);
 	mailstream *s = conn_stream(c);
@@ -431,7 +383,7 @@ static void test_wait_readable(void **state)
 	(void)state;
 
 	assert_int_equal(fake_server_start(&f, script), 0);
-	struct conn_params p = params("127.0.0.1", f.port, TLS_MODE_NONE);
+	struct conn_params p = fixture_conn_params("127.0.0.1", f.port, TLS_MODE_NONE);
 	struct conn *c = conn_open(&p, &e);
 	assert_non_null(c);
 	mailstream *s = conn_stream(c);
@@ -456,6 +408,26 @@ static void test_wait_readable(void **state)
 	assert_string_equal(f.received, "a1 NOOP\r\n");
 }
 
+/* A plain connection to a fake server playing script, whose stream has read
+ * the greeting, sent "a1 STARTTLS" and read the answer (left in buf). */
+static struct conn *starttls_answered(struct fake_server *f, const char *const *script,
+				      mailstream **s, MMAPString *buf)
+{
+	struct err e;
+
+	assert_int_equal(fake_server_start(f, script), 0);
+	struct conn_params p = fixture_conn_params("127.0.0.1", f->port, TLS_MODE_STARTTLS);
+	struct conn *c = conn_open(&p, &e);
+	if (c == NULL)
+		fail_msg("conn_open: %s", e.msg);
+	*s = conn_stream(c);
+	assert_non_null(mailstream_read_line_remove_eol(*s, buf));
+	mailstream_write(*s, "a1 STARTTLS\r\n", 13);
+	mailstream_flush(*s);
+	assert_non_null(mailstream_read_line_remove_eol(*s, buf));
+	return c;
+}
+
 /* The server answers STARTTLS and appends a forged response in the same
  * write: the bytes sit in libetpan's buffer and must be refused. */
 static void test_starttls_injection(void **state)
@@ -469,16 +441,9 @@ static void test_starttls_injection(void **state)
 	struct err e;
 	(void)state;
 
-	assert_int_equal(fake_server_start(&f, script), 0);
-	struct conn_params p = params("127.0.0.1", f.port, TLS_MODE_STARTTLS);
-	struct conn *c = conn_open(&p, &e);
-	assert_non_null(c);
-	mailstream *s = conn_stream(c);
+	mailstream *s;
 	MMAPString *buf = mmap_string_new("");
-	assert_non_null(mailstream_read_line_remove_eol(s, buf));
-	mailstream_write(s, "a1 STARTTLS\r\n", 13);
-	mailstream_flush(s);
-	assert_non_null(mailstream_read_line_remove_eol(s, buf));
+	struct conn *c = starttls_answered(&f, script, &s, buf);
 	assert_string_equal(buf->str, "a1 OK begin TLS");
 	assert_true(s->read_buffer_len > 0);
 	assert_int_equal(conn_start_tls(c, s, &e), -1);
@@ -499,7 +464,7 @@ static void test_starttls_injection(void **state)
 
 	/* The same through libetpan's STARTTLS: refused one way or the other. */
 	assert_int_equal(fake_server_start(&f, script), 0);
-	p.port = f.port;
+	struct conn_params p = fixture_conn_params("127.0.0.1", f.port, TLS_MODE_STARTTLS);
 	c = conn_open(&p, &e);
 	assert_non_null(c);
 	mailimap *imap = mailimap_new(0, NULL);
@@ -527,16 +492,9 @@ static void test_starttls_not_tls(void **state)
 	struct err e;
 	(void)state;
 
-	assert_int_equal(fake_server_start(&f, script), 0);
-	struct conn_params p = params("127.0.0.1", f.port, TLS_MODE_STARTTLS);
-	struct conn *c = conn_open(&p, &e);
-	assert_non_null(c);
-	mailstream *s = conn_stream(c);
+	mailstream *s;
 	MMAPString *buf = mmap_string_new("");
-	assert_non_null(mailstream_read_line_remove_eol(s, buf));
-	mailstream_write(s, "a1 STARTTLS\r\n", 13);
-	mailstream_flush(s);
-	assert_non_null(mailstream_read_line_remove_eol(s, buf));
+	struct conn *c = starttls_answered(&f, script, &s, buf);
 	assert_int_equal(conn_start_tls(c, s, &e), -1);
 	assert_int_equal(e.code, ERR_TLS);
 	print_message("%s\n", e.msg);
@@ -563,14 +521,11 @@ int main(void)
 		cmocka_unit_test(test_starttls_injection),
 		cmocka_unit_test(test_starttls_not_tls),
 	};
-	int rc;
+	int rc = fixture_init();
 
-	if (getenv("MAILSYS_IMAPS_PORT") == NULL) {
-		printf("SKIP: the test mail system is not running (MAILSYS_IMAPS_PORT unset)\n");
-		return 77;
-	}
-	sink = metrics_sink_new(NULL, 64, NULL);
+	if (rc != 0)
+		return rc;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	metrics_sink_free(sink);
+	fixture_done();
 	return rc;
 }

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "imap_fixture.h"
+#include "fixture.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "imap_fixture.h"
+#include "fixture.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 

@@ -32,6 +32,27 @@ static struct imap_session *open_fake(struct fake_server *f, const char *const *
 	return imap_session_open(&p, &a, e);
 }
 
+/* open_fake that has to succeed. */
+static struct imap_session *open_ok(struct fake_server *f, const char *const *script,
+				    enum tls_mode tls, enum auth_mech mech)
+{
+	struct err e;
+	struct imap_session *s = open_fake(f, script, tls, mech, &e);
+
+	if (!s)
+		fail_msg("%s", e.msg);
+	return s;
+}
+
+/* open_fake that has to fail with code; the server has ended afterwards. */
+static void open_fails(struct fake_server *f, const char *const *script, enum tls_mode tls,
+		       enum auth_mech mech, enum err_code code, struct err *e)
+{
+	assert_null(open_fake(f, script, tls, mech, e));
+	fake_server_join(f);
+	assert_int_equal(e->code, code);
+}
+
 static void test_starttls_not_offered(void **state)
 {
 	static const char *const script[] = { "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n",
@@ -40,9 +61,7 @@ static void test_starttls_not_offered(void **state)
 	struct err e;
 	(void)state;
 
-	assert_null(open_fake(&f, script, TLS_MODE_STARTTLS, AUTH_MECH_AUTO, &e));
-	fake_server_join(&f);
-	assert_int_equal(e.code, ERR_TLS);
+	open_fails(&f, script, TLS_MODE_STARTTLS, AUTH_MECH_AUTO, ERR_TLS, &e);
 	assert_string_equal(e.msg, "server offers no STARTTLS");
 	assert_int_equal(f.received_len, 0);   /* not even a LOGOUT in clear */
 }
@@ -56,9 +75,7 @@ static void test_starttls_caps_asked_when_greeting_has_none(void **state)
 	struct err e;
 	(void)state;
 
-	assert_null(open_fake(&f, script, TLS_MODE_STARTTLS, AUTH_MECH_AUTO, &e));
-	fake_server_join(&f);
-	assert_int_equal(e.code, ERR_TLS);
+	open_fails(&f, script, TLS_MODE_STARTTLS, AUTH_MECH_AUTO, ERR_TLS, &e);
 	assert_string_equal(f.received, "1 CAPABILITY\r\n");
 }
 
@@ -73,9 +90,7 @@ static void test_starttls_injection(void **state)
 	struct err e;
 	(void)state;
 
-	assert_null(open_fake(&f, script, TLS_MODE_STARTTLS, AUTH_MECH_AUTO, &e));
-	fake_server_join(&f);
-	assert_int_equal(e.code, ERR_TLS);
+	open_fails(&f, script, TLS_MODE_STARTTLS, AUTH_MECH_AUTO, ERR_TLS, &e);
 	assert_string_equal(f.received, "1 STARTTLS\r\n");
 }
 
@@ -87,9 +102,7 @@ static void test_preauth_refused_for_starttls(void **state)
 	struct err e;
 	(void)state;
 
-	assert_null(open_fake(&f, script, TLS_MODE_STARTTLS, AUTH_MECH_AUTO, &e));
-	fake_server_join(&f);
-	assert_int_equal(e.code, ERR_TLS);
+	open_fails(&f, script, TLS_MODE_STARTTLS, AUTH_MECH_AUTO, ERR_TLS, &e);
 	assert_non_null(strstr(e.msg, "PREAUTH"));
 	assert_int_equal(f.received_len, 0);
 }
@@ -99,12 +112,9 @@ static void test_preauth_plain_allowed(void **state)
 	static const char *const script[] = { "* PREAUTH [CAPABILITY IMAP4rev1 MOVE] hi\r\n",
 					      "* BYE bye\r\n$TAG OK done\r\n", NULL };
 	struct fake_server f;
-	struct err e;
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
 	assert_true(imap_session_has_cap(s, "MOVE"));
 	imap_session_close(s);
 	fake_server_join(&f);
@@ -120,9 +130,7 @@ static void test_logindisabled_sends_nothing(void **state)
 	struct err e;
 	(void)state;
 
-	assert_null(open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e));
-	fake_server_join(&f);
-	assert_int_equal(e.code, ERR_AUTH);
+	open_fails(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, ERR_AUTH, &e);
 	assert_int_equal(f.received_len, 0);
 }
 
@@ -134,12 +142,9 @@ static void test_plain_with_sasl_ir(void **state)
 		"* BYE bye\r\n$TAG OK done\r\n", NULL
 	};
 	struct fake_server f;
-	struct err e;
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
 	/* The capabilities from the OK replaced the pre-login ones. */
 	assert_true(imap_session_has_cap(s, "MOVE"));
 	assert_false(imap_session_has_cap(s, "AUTH=PLAIN"));
@@ -159,12 +164,9 @@ static void test_plain_without_sasl_ir(void **state)
 		"* BYE bye\r\n$TAG OK done\r\n", NULL
 	};
 	struct fake_server f;
-	struct err e;
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_PLAIN, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_PLAIN);
 	assert_true(imap_session_has_cap(s, "UIDPLUS"));
 	imap_session_close(s);
 	fake_server_join(&f);
@@ -180,9 +182,7 @@ static void test_auth_mechanism_missing(void **state)
 	struct err e;
 	(void)state;
 
-	assert_null(open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_XOAUTH2, &e));
-	fake_server_join(&f);
-	assert_int_equal(e.code, ERR_AUTH);
+	open_fails(&f, script, TLS_MODE_NONE, AUTH_MECH_XOAUTH2, ERR_AUTH, &e);
 	assert_non_null(strstr(e.msg, "XOAUTH2"));
 	assert_int_equal(f.received_len, 0);
 }
@@ -202,18 +202,14 @@ static void test_xoauth2(void **state)
 	struct err e;
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, ok, TLS_MODE_NONE, AUTH_MECH_XOAUTH2, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, ok, TLS_MODE_NONE, AUTH_MECH_XOAUTH2);
 	imap_session_close(s);
 	fake_server_join(&f);
 	assert_string_equal(f.received, "1 AUTHENTICATE XOAUTH2 "
 					"dXNlcj11QHgub3JnAWF1dGg9QmVhcmVyIHB3AQE=\r\n2 LOGOUT\r\n");
 
 	/* The JSON challenge gets the empty answer, then the NO counts. */
-	assert_null(open_fake(&f, refused, TLS_MODE_NONE, AUTH_MECH_XOAUTH2, &e));
-	fake_server_join(&f);
-	assert_int_equal(e.code, ERR_AUTH);
+	open_fails(&f, refused, TLS_MODE_NONE, AUTH_MECH_XOAUTH2, ERR_AUTH, &e);
 	assert_non_null(strstr(e.msg, "Invalid token"));
 }
 
@@ -227,9 +223,7 @@ static void test_login_refused_text_sanitized(void **state)
 	struct err e;
 	(void)state;
 
-	assert_null(open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e));
-	fake_server_join(&f);
-	assert_int_equal(e.code, ERR_AUTH);
+	open_fails(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, ERR_AUTH, &e);
 	assert_non_null(strstr(e.msg, "login as u@x.org refused"));
 	assert_non_null(strstr(e.msg, "bad [2J password"));
 	assert_null(strchr(e.msg, '\x1b'));
@@ -248,9 +242,7 @@ static void test_unparsable_reply_breaks_session(void **state)
 	struct imap_select_info info;
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
 	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), -1);
 	assert_int_equal(e.code, ERR_PROTOCOL);
 	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), -1);
@@ -271,9 +263,7 @@ static void test_bye_reported(void **state)
 	struct imap_select_info info;
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
 	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), -1);
 	assert_true(e.code == ERR_NETWORK || e.code == ERR_PROTOCOL);
 	imap_session_close(s);
@@ -296,9 +286,7 @@ static void test_select_no_probes_list(void **state)
 	struct imap_select_info info;
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
 	assert_int_equal(imap_select(s, "Gone", 0, &info, &e), -1);
 	assert_int_equal(e.code, ERR_NOTFOUND);
 	assert_string_equal(e.msg, "no folder named Gone");
@@ -368,9 +356,7 @@ static void test_fetch_summaries_from_crafted_replies(void **state)
 	struct seen seen;
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, fetch_script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, fetch_script, TLS_MODE_NONE, AUTH_MECH_AUTO);
 	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), 0);
 	assert_int_equal(info.exists, 4);
 	assert_int_equal(info.uidnext, 9);
@@ -412,9 +398,7 @@ static void test_search_sends_literal_for_utf8(void **state)
 	size_t n = 0;
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
 	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), 0);
 	if (imap_search(s, "TEXT \"Grüße\" UNSEEN", &uids, &n, &e) < 0)
 		fail_msg("%s", e.msg);
@@ -440,9 +424,7 @@ static void test_uid_sets_are_compact(void **state)
 	uint32_t uids[] = { 9, 3, 4, 5, 5, 12, 10, 0, 1 };
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
 	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), 0);
 	assert_int_equal(imap_store_flags(s, uids, 9, 1, MSG_SEEN | MSG_RECENT, &e), 0);
 	/* Nothing storable, nothing sent. */
@@ -466,9 +448,7 @@ static void test_move_refused_without_uidplus(void **state)
 	uint32_t uid = 3;
 	(void)state;
 
-	struct imap_session *s = open_fake(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO, &e);
-	if (!s)
-		fail_msg("%s", e.msg);
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
 	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), 0);
 	assert_int_equal(imap_move(s, &uid, 1, "Trash", &e), -1);
 	assert_int_equal(e.code, ERR_PROTOCOL);

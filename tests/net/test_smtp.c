@@ -14,56 +14,22 @@
 #include <cmocka.h>
 
 #include "fake_server.h"
+#include "fixture.h"
 #include "net/conn.h"
 #include "net/metrics.h"
 #include "net/smtp_session.h"
 
-static struct metrics_sink *sink;
-
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-
-	if (v == NULL || v[0] == '\0')
-		fail_msg("%s is not set", name);
-	return v;
-}
-
 static struct conn_params params(const char *host, const char *port_var, enum tls_mode tls)
 {
-	struct conn_params p;
-
-	memset(&p, 0, sizeof p);
-	p.host = host;
-	p.port = (uint16_t)atoi(env(port_var));
-	p.tls = tls;
-	p.ca_file = getenv("MAILSYS_CA");
-	p.connect_timeout_ms = 5000;
-	p.io_timeout_ms = 10000;
-	p.account = "alice";
-	p.metrics = sink;
-	return p;
+	return fixture_conn_params(host, fixture_port(port_var), tls);
 }
 
 static const struct net_auth alice = { AUTH_MECH_AUTO, "alice@example.org", "alice-pw" };
 
-static struct metric_record find_record(const char *op)
-{
-	struct metric_record recs[64];
-	size_t n = metrics_sink_recent(sink, recs, 64);
-
-	for (size_t i = n; i > 0; i--) {
-		if (strcmp(recs[i - 1].op, op) == 0)
-			return recs[i - 1];
-	}
-	fail_msg("no %s record", op);
-	return recs[0];
-}
-
 static size_t count_records(const char *op)
 {
-	struct metric_record recs[64];
-	size_t n = metrics_sink_recent(sink, recs, 64), k = 0;
+	struct metric_record recs[256];
+	size_t n = metrics_sink_recent(fixture_sink, recs, 256), k = 0;
 
 	for (size_t i = 0; i < n; i++)
 		k += strcmp(recs[i].op, op) == 0;
@@ -72,8 +38,8 @@ static size_t count_records(const char *op)
 
 static void clear_records(void)
 {
-	metrics_sink_free(sink);
-	sink = metrics_sink_new(NULL, 64, NULL);
+	metrics_sink_free(fixture_sink);
+	fixture_sink = metrics_sink_new(NULL, 256, NULL);
 }
 
 /* Polls Dovecot until a message with this Subject is in bob's INBOX. */
@@ -83,7 +49,7 @@ static int delivered_to_bob(const char *subject)
 
 	snprintf(cmd, sizeof cmd,
 		 "%s search -u bob@example.org mailbox INBOX HEADER Subject '%s' 2>/dev/null | grep -q .",
-		 env("MAILSYS_DOVEADM"), subject);
+		 fixture_need("MAILSYS_DOVEADM"), subject);
 	for (int i = 0; i < 100; i++) {
 		if (system(cmd) == 0)
 			return 1;
@@ -101,7 +67,7 @@ static char *delivered_body(const char *subject)
 
 	snprintf(cmd, sizeof cmd,
 		 "%s fetch -u bob@example.org body mailbox INBOX HEADER Message-ID '<%s@' 2>/dev/null",
-		 env("MAILSYS_DOVEADM"), subject);
+		 fixture_need("MAILSYS_DOVEADM"), subject);
 	FILE *f = popen(cmd, "r");
 	if (f == NULL)
 		return NULL;
@@ -143,7 +109,7 @@ static void send_and_check(enum tls_mode tls, const char *port_var)
 	struct err e;
 
 	clear_records();
-	struct conn_params p = params(env("MAILSYS_HOST"), port_var, tls);
+	struct conn_params p = params(fixture_need("MAILSYS_HOST"), port_var, tls);
 	snprintf(subject, sizeof subject, "skua-net-%s-%ld-%d", tls_mode_name(tls),
 		 (long)time(NULL), (int)getpid());
 	struct smtp_session *s = smtp_session_open(&p, &alice, &e);
@@ -158,24 +124,24 @@ static void send_and_check(enum tls_mode tls, const char *port_var)
 	assert_int_equal(progress_last, strlen(msg) - 2);
 	assert_int_equal(progress_total, strlen(msg) - 2);
 
-	struct metric_record r = find_record("smtp_send");
+	struct metric_record r = fixture_find_record("smtp_send");
 	assert_true(r.ok);
 	assert_true(r.bytes_out > strlen(msg));
 	assert_true(r.bytes_in > 0);
 	assert_true(r.segs_out > 0 && r.segs_in > 0);
 	assert_true(r.latency_us > 0 && r.latency_us < 10000000);
-	struct metric_record hs = find_record("tls_handshake");
+	struct metric_record hs = fixture_find_record("tls_handshake");
 	print_message("%s: tls_handshake %.3f ms (%llu B out, %llu B in); smtp_send of %zu B: "
 		      "%.3f ms, %llu B / %llu segs out, %llu B / %llu segs in\n",
 		      tls_mode_name(tls), hs.latency_us / 1000.0, (unsigned long long)hs.bytes_out,
 		      (unsigned long long)hs.bytes_in, strlen(msg), r.latency_us / 1000.0,
 		      (unsigned long long)r.bytes_out, (unsigned long long)r.segs_out,
 		      (unsigned long long)r.bytes_in, (unsigned long long)r.segs_in);
-	assert_true(find_record("smtp_connect").ok);
-	assert_true(find_record("smtp_auth").ok);
+	assert_true(fixture_find_record("smtp_connect").ok);
+	assert_true(fixture_find_record("smtp_auth").ok);
 	assert_int_equal(count_records("smtp_ehlo"), tls == TLS_MODE_STARTTLS ? 2 : 1);
 	if (tls == TLS_MODE_STARTTLS)
-		assert_true(find_record("smtp_starttls").ok);
+		assert_true(fixture_find_record("smtp_starttls").ok);
 
 	/* A second message on the same session works too. */
 	snprintf(subject + strlen(subject), sizeof subject - strlen(subject), "-2");
@@ -185,7 +151,7 @@ static void send_and_check(enum tls_mode tls, const char *port_var)
 		fail_msg("second smtp_send: %s", e.msg);
 	free(msg);
 	smtp_session_close(s);
-	struct metric_record q = find_record("smtp_quit");
+	struct metric_record q = fixture_find_record("smtp_quit");
 	assert_true(q.ok);
 	assert_true(q.bytes_out > 0 && q.segs_out > 0);
 	assert_true(delivered_to_bob(subject));
@@ -215,7 +181,8 @@ static void test_smtps_send(void **state)
 
 static void test_auth_login(void **state)
 {
-	struct conn_params p = params(env("MAILSYS_HOST"), "MAILSYS_SMTPS_PORT", TLS_MODE_IMPLICIT);
+	struct conn_params p = params(fixture_need("MAILSYS_HOST"), "MAILSYS_SMTPS_PORT",
+				      TLS_MODE_IMPLICIT);
 	struct net_auth a = alice;
 	struct err e;
 	(void)state;
@@ -253,7 +220,7 @@ static void test_wrong_password(void **state)
 	(void)state;
 
 	clear_records();
-	struct conn_params p = params(env("MAILSYS_HOST"), "MAILSYS_SUBMISSION_PORT",
+	struct conn_params p = params(fixture_need("MAILSYS_HOST"), "MAILSYS_SUBMISSION_PORT",
 				      TLS_MODE_STARTTLS);
 	assert_null(smtp_session_open(&p, &bad, &e));
 	assert_int_equal(e.code, ERR_AUTH);
@@ -261,14 +228,14 @@ static void test_wrong_password(void **state)
 	assert_non_null(strstr(e.msg, "SMTP login as alice@example.org failed"));
 	assert_non_null(strstr(e.msg, "535"));
 	assert_null(strstr(e.msg, "wrong-pw"));
-	struct metric_record r = find_record("smtp_auth");
+	struct metric_record r = fixture_find_record("smtp_auth");
 	assert_false(r.ok);
 	assert_string_equal(r.result, "auth");
 }
 
 static void test_no_starttls_offered(void **state)
 {
-	struct conn_params p = params(env("MAILSYS_HOST"), "MAILSYS_SMTP_NOTLS_PORT",
+	struct conn_params p = params(fixture_need("MAILSYS_HOST"), "MAILSYS_SMTP_NOTLS_PORT",
 				      TLS_MODE_STARTTLS);
 	struct err e;
 	(void)state;
@@ -280,7 +247,8 @@ static void test_no_starttls_offered(void **state)
 
 static void test_refused_recipient(void **state)
 {
-	struct conn_params p = params(env("MAILSYS_HOST"), "MAILSYS_SMTPS_PORT", TLS_MODE_IMPLICIT);
+	struct conn_params p = params(fixture_need("MAILSYS_HOST"), "MAILSYS_SMTPS_PORT",
+				      TLS_MODE_IMPLICIT);
 	const char *rcpts[] = { "bob@example.org", "nobody-here@example.org" };
 	const char *bad[] = { "bob@example.org\r\nRCPT TO:<x@example.org>" };
 	struct err e;
@@ -440,14 +408,11 @@ int main(void)
 		cmocka_unit_test(test_xoauth2),
 		cmocka_unit_test(test_greeting_refused),
 	};
-	int rc;
+	int rc = fixture_init();
 
-	if (getenv("MAILSYS_IMAPS_PORT") == NULL) {
-		printf("SKIP: the test mail system is not running (MAILSYS_IMAPS_PORT unset)\n");
-		return 77;
-	}
-	sink = metrics_sink_new(NULL, 64, NULL);
+	if (rc != 0)
+		return rc;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	metrics_sink_free(sink);
+	fixture_done();
 	return rc;
 }
