@@ -13,8 +13,17 @@
 
 struct list_ctx {
 	app_summary_fn fn;
+	imap_progress_fn progress;
 	void *ctx;
 };
+
+/* The fetch hands its one context to both callbacks: pass the caller's on. */
+static void list_progress(size_t done, size_t total, void *ctx)
+{
+	struct list_ctx *lc = ctx;
+
+	lc->progress(done, total, lc->ctx);
+}
 
 static int decode_summary(const struct imap_summary *m, void *ctx)
 {
@@ -42,13 +51,14 @@ int app_messages_list(struct imap_session *s, const char *folder, app_summary_fn
 		      imap_progress_fn progress, void *ctx, struct err *e)
 {
 	struct imap_select_info info;
-	struct list_ctx lc = { fn, ctx };
+	struct list_ctx lc = { fn, progress, ctx };
 
 	if (imap_select(s, folder, 1, &info, e) != 0)
 		return -1;
 	if (info.exists == 0)
 		return 0;
-	return imap_fetch_summaries(s, 1, 0, decode_summary, progress, &lc, e);
+	return imap_fetch_summaries(s, 1, 0, decode_summary, progress ? list_progress : NULL, &lc,
+				    e);
 }
 
 struct mail_message *app_message_read(struct imap_session *s, const char *folder, uint32_t uid,

@@ -1,0 +1,352 @@
+/* The account worker against the test mail system: connect with folder
+ * counts, open a folder streamed in batches with progress, fetch a message,
+ * change flags, move to another folder and to Trash, refuse a missing UID,
+ * cancel a running load and go on with a new connection, log out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "app/app.h"
+#include "app/worker.h"
+#include "util/xalloc.h"
+
+#define USER "bob@example.org"
+#define COUNT 3000
+
+static char folder[64], other[64];
+static char cfg_path[256];
+static struct app app;
+static struct worker *w;
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v ? v : NULL;
+}
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+static int setup(void **state)
+{
+	struct err e;
+	FILE *f;
+	(void)state;
+
+	snprintf(folder, sizeof folder, "worker-%d", (int)getpid());
+	snprintf(other, sizeof other, "worker-%d-other", (int)getpid());
+	if (run("python3 '%s/contrib/fill-folder.py' --env '%s/env' --user " USER
+		" --folder '%s' --count %d --seed 7 >/dev/null",
+		env("SKUA_TOP_SRCDIR"), env("SKUA_MAILSYS_DIR"), folder, COUNT) != 0 ||
+	    run("%s mailbox create -u " USER " '%s'", env("MAILSYS_DOVEADM"), other) != 0) {
+		fprintf(stderr, "cannot fill the test folders\n");
+		return -1;
+	}
+	snprintf(cfg_path, sizeof cfg_path, "%s/skua-worker-test-%d.conf",
+		 env("TMPDIR") ? env("TMPDIR") : "/tmp", (int)getpid());
+	f = fopen(cfg_path, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f, "[general]\nmetrics_log = no\n[account bob]\naddress = " USER "\n"
+		   "imap_host = %s\nimap_port = %s\nimap_tls = implicit\n"
+		   "smtp_host = %s\nsmtp_port = %s\nsmtp_tls = implicit\n"
+		   "password = %s\nca_file = %s\ntimeout = 20\n",
+		env("MAILSYS_HOST"), env("MAILSYS_IMAPS_PORT"), env("MAILSYS_HOST"),
+		env("MAILSYS_SMTPS_PORT"), env("MAILSYS_PASS_bob"), env("MAILSYS_CA"));
+	fclose(f);
+	chmod(cfg_path, 0600);
+	if (app_open(&app, cfg_path, NULL, &e) != 0 || app_fetch_secret(&app, &e) != 0) {
+		fprintf(stderr, "%s\n", e.msg);
+		return -1;
+	}
+	w = worker_new_account(&app, &e);
+	return w != NULL ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	worker_free(w);
+	app_close(&app);
+	unlink(cfg_path);
+	run("%s mailbox delete -u " USER " '%s' '%s' >/dev/null 2>&1", env("MAILSYS_DOVEADM"),
+	    folder, other);
+	return 0;
+}
+
+static struct worker_reply *next_reply(void)
+{
+	for (int i = 0; i < 3000; i++) {
+		struct worker_reply *r = worker_take(w);
+		struct pollfd p = { .fd = worker_fd(w), .events = POLLIN };
+		if (r != NULL)
+			return r;
+		poll(&p, 1, 10);
+	}
+	fail_msg("no reply from the worker within 30 s");
+	return NULL;
+}
+
+/* Takes the replies of request id up to its final one; returns that one
+ * (the caller frees it) and counts the others. */
+struct seen {
+	size_t progress, batches, summaries, folders, statuses;
+	uint32_t last_uid;
+	unsigned last_flags;
+	int found_uid;         /* flags of want_uid, -1 if not seen */
+	uint32_t want_uid;
+	size_t folder_index;   /* of `folder` in the FOLDERS reply */
+	uint32_t folder_messages;
+	int inbox_first, trash_flagged;
+};
+
+static struct worker_reply *collect(uint64_t id, struct seen *s)
+{
+	struct worker_reply *r;
+	size_t my_index = (size_t)-1;
+
+	memset(s, 0, sizeof *s - 0);
+	s->found_uid = -1;
+	for (;;) {
+		r = next_reply();
+		assert_int_equal(r->id, id);
+		switch (r->kind) {
+		case WORKER_PROGRESS:
+			assert_true(r->done <= r->total);
+			s->progress++;
+			break;
+		case WORKER_SUMMARIES:
+			assert_true(r->batch->n <= WORKER_BATCH);
+			s->batches++;
+			s->summaries += r->batch->n;
+			for (size_t i = 0; i < r->batch->n; i++) {
+				s->last_uid = r->batch->items[i].uid;
+				s->last_flags = r->batch->items[i].flags;
+			}
+			break;
+		case WORKER_FOLDERS:
+			s->folders = r->nfolders;
+			s->inbox_first = r->nfolders > 0 && (r->folders[0].flags & IMAP_FOLDER_INBOX);
+			for (size_t i = 0; i < r->nfolders; i++) {
+				if (strcmp(r->folders[i].name, folder) == 0)
+					my_index = i;
+				if (strcmp(r->folders[i].name, "Trash") == 0)
+					s->trash_flagged = (r->folders[i].flags & IMAP_FOLDER_TRASH) != 0;
+			}
+			break;
+		case WORKER_FOLDER_STATUS:
+			s->statuses++;
+			if (r->index == my_index) {
+				assert_true(r->status_ok);
+				s->folder_messages = r->messages;
+			}
+			break;
+		default:
+			return r;
+		}
+		worker_reply_free(r);
+	}
+}
+
+static uint64_t post(enum worker_req_kind kind, const char *f, const uint32_t *uids, size_t n)
+{
+	return worker_post(w, worker_req_new(kind, f, uids, n));
+}
+
+static void test_connect_lists_folders_with_counts(void **state)
+{
+	struct seen s;
+	struct worker_reply *r;
+	(void)state;
+
+	r = collect(post(WORKER_REQ_CONNECT, NULL, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	assert_true(s.folders >= 6);
+	assert_true(s.inbox_first);
+	assert_true(s.trash_flagged);
+	assert_int_equal(s.statuses, s.folders);
+	assert_int_equal(s.folder_messages, COUNT);
+}
+
+static void test_open_streams_batches(void **state)
+{
+	struct seen s;
+	struct worker_reply *r;
+	(void)state;
+
+	r = collect(post(WORKER_REQ_OPEN, folder, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	assert_int_equal(s.summaries, COUNT);
+	assert_int_equal(s.batches, (COUNT + WORKER_BATCH - 1) / WORKER_BATCH);
+	assert_true(s.progress >= 1);
+	assert_int_equal(s.last_uid, COUNT);
+}
+
+static void test_fetch_flags_move(void **state)
+{
+	struct seen s;
+	struct worker_reply *r;
+	uint32_t uid = 5, two[2] = { 6, 7 }, missing = 999999;
+	(void)state;
+
+	r = collect(post(WORKER_REQ_FETCH, folder, &uid, 1), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_non_null(r->message);
+	assert_true(r->message->subject[0] != '\0');
+	assert_true(r->message->body != NULL);
+	worker_reply_free(r);
+
+	uint64_t id = post(WORKER_REQ_FLAGS, folder, &uid, 1);
+	r = collect(id, &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+
+	r = collect(post(WORKER_REQ_FETCH, folder, &missing, 1), &s);
+	assert_int_equal(r->kind, WORKER_ERROR);
+	assert_int_equal(r->err.code, ERR_NOTFOUND);
+	assert_null(r->message);
+	worker_reply_free(r);
+
+	struct worker_req *req = worker_req_new(WORKER_REQ_MOVE, folder, two, 2);
+	req->dest = xstrdup(other);
+	r = collect(worker_post(w, req), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_string_equal(r->dest, other);
+	worker_reply_free(r);
+
+	r = collect(post(WORKER_REQ_MOVE, folder, &uid, 1), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_string_equal(r->dest, "Trash");
+	worker_reply_free(r);
+
+	r = collect(post(WORKER_REQ_OPEN, other, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	assert_int_equal(s.summaries, 2);
+	r = collect(post(WORKER_REQ_OPEN, folder, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	assert_int_equal(s.summaries, COUNT - 3);
+}
+
+static void test_flags_reach_the_server(void **state)
+{
+	struct worker_reply *r;
+	struct seen s;
+	uint32_t uid = COUNT;
+	struct worker_req *req = worker_req_new(WORKER_REQ_FLAGS, folder, &uid, 1);
+	(void)state;
+
+	req->add = 1;
+	req->flags = MSG_FLAGGED | MSG_SEEN;
+	r = collect(worker_post(w, req), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	r = collect(post(WORKER_REQ_OPEN, folder, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	assert_int_equal(s.last_uid, COUNT);
+	assert_true(s.last_flags & MSG_FLAGGED);
+	assert_true(s.last_flags & MSG_SEEN);
+	req = worker_req_new(WORKER_REQ_FLAGS, folder, &uid, 1);
+	req->add = 0;
+	req->flags = MSG_FLAGGED;
+	r = collect(worker_post(w, req), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	r = collect(post(WORKER_REQ_OPEN, folder, NULL, 0), &s);
+	worker_reply_free(r);
+	assert_false(s.last_flags & MSG_FLAGGED);
+}
+
+static void test_cancel_a_running_load(void **state)
+{
+	struct worker_reply *r;
+	uint64_t open, next;
+	size_t summaries = 0;
+	int cancelled = 0;
+	uint32_t uid = 10;
+	(void)state;
+
+	open = post(WORKER_REQ_OPEN, folder, NULL, 0);
+	next = post(WORKER_REQ_FETCH, folder, &uid, 1);
+	/* Cancel as soon as the first batch arrives: most of the load is still
+	 * on the wire. */
+	for (;;) {
+		r = next_reply();
+		assert_int_equal(r->id, open);
+		if (r->kind == WORKER_SUMMARIES) {
+			summaries += r->batch->n;
+			if (!cancelled)
+				worker_cancel(w, open);
+			cancelled = 1;
+		} else if (r->kind != WORKER_PROGRESS) {
+			break;
+		}
+		worker_reply_free(r);
+	}
+	assert_int_equal(r->kind, WORKER_CANCELLED);
+	assert_int_equal(r->err.code, ERR_CANCELLED);
+	worker_reply_free(r);
+	assert_true(summaries < COUNT);
+	/* The next request gets a fresh connection and works. */
+	struct seen s;
+	r = collect(next, &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_non_null(r->message);
+	worker_reply_free(r);
+}
+
+static void test_logout_then_reconnect(void **state)
+{
+	struct worker_reply *r;
+	struct seen s;
+	(void)state;
+
+	r = collect(post(WORKER_REQ_LOGOUT, NULL, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	r = collect(post(WORKER_REQ_OPEN, other, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	assert_int_equal(s.summaries, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_connect_lists_folders_with_counts),
+		cmocka_unit_test(test_open_streams_batches),
+		cmocka_unit_test(test_fetch_flags_move),
+		cmocka_unit_test(test_flags_reach_the_server),
+		cmocka_unit_test(test_cancel_a_running_load),
+		cmocka_unit_test(test_logout_then_reconnect),
+	};
+
+	if (env("MAILSYS_IMAPS_PORT") == NULL || env("SKUA_MAILSYS_DIR") == NULL) {
+		fprintf(stderr, "SKIP: the test mail system is not running\n");
+		return 77;
+	}
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
