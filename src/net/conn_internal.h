@@ -76,8 +76,6 @@ void conn_sigpipe_restore(struct sigpipe_guard *g);
 /* conn_meter.c */
 long conn_meter_bio_cb(BIO *b, int oper, const char *argp, size_t len, int argi, long argl,
 		       int ret, size_t *processed);
-/* Segment counters now (or at close, or 0 before connect). */
-void conn_meter_segs(struct conn *c, uint64_t *segs_out, uint64_t *segs_in);
 /* Takes the final TCP_INFO snapshot; call right before close(fd). */
 void conn_meter_final(struct conn *c);
 

@@ -47,7 +47,8 @@ static int read_tcp_info(int fd, uint64_t *segs_out, uint64_t *segs_in)
 	return 0;
 }
 
-void conn_meter_segs(struct conn *c, uint64_t *segs_out, uint64_t *segs_in)
+/* Segment counters now (or at close, or 0 before connect). */
+static void conn_meter_segs(struct conn *c, uint64_t *segs_out, uint64_t *segs_in)
 {
 	if (read_tcp_info(c->fd, segs_out, segs_in) == 0)
 		return;

@@ -37,8 +37,6 @@ int imap_check_selected(struct imap_session *s, const char *what, struct err *e)
  * server NO/BAD keeps it and quotes the server's sanitized text. what names
  * the command for the message, e.g. "SELECT of Sent". Returns -1. */
 int imap_fail(struct imap_session *s, int r, const char *what, struct err *e);
-/* Whether libetpan's code means the transport or the protocol position is lost. */
-int imap_is_fatal(int r);
 /* Closes the stream without LOGOUT and marks the session broken. */
 void imap_break(struct imap_session *s);
 /* The server's text of the last tagged reply, control characters removed and
@@ -78,23 +76,15 @@ void imap_uid_ranges_free(struct imap_uid_ranges *rg);
 /* libetpan set of ranges [from, from + count). Caller frees with mailimap_set_free. */
 struct mailimap_set *imap_uid_ranges_set(const struct imap_uid_ranges *rg, size_t from,
 					 size_t count);
-void imap_uid_ranges_format(const struct imap_uid_ranges *rg, size_t from, size_t count,
-			    struct strbuf *out);
 
 /* Capabilities from the cache, minus the ones disabled for tests. */
 int imap_cap(struct imap_session *s, const char *name);
-int imap_auth_cap(struct imap_session *s, const char *mech);
 
 /* A folder name for messages: decoded to UTF-8 and sanitized, in buf. */
 const char *imap_folder_shown(const char *folder, char *buf, size_t size);
 /* "doing FOLDER" for error messages, the folder shown as by
  * imap_folder_shown, in buf: imap_what(buf, n, "copying messages to", dest). */
 const char *imap_what(char *buf, size_t size, const char *doing, const char *folder);
-/* "no folder named X" with X shown as UTF-8. */
-int imap_err_nofolder(struct err *e, const char *folder);
-/* Whether a failed command's folder is missing: a [NONEXISTENT] or [TRYCREATE]
- * code, or (probe) a LIST that does not find it. */
-int imap_folder_missing(struct imap_session *s, const char *folder, int probe);
 /* A failed command naming folder: ERR_NOTFOUND when the folder is missing,
  * else as imap_fail. */
 int imap_folder_fail(struct imap_session *s, int r, const char *what, const char *folder,

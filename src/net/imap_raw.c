@@ -8,7 +8,8 @@
 #include "net/imap_internal.h"
 #include "util/xalloc.h"
 
-int imap_is_fatal(int r)
+/* Whether libetpan's code means the transport or the protocol position is lost. */
+static int imap_is_fatal(int r)
 {
 	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
 	       r == MAILIMAP_ERROR_FATAL || r == MAILIMAP_ERROR_MEMORY;
@@ -145,19 +146,6 @@ struct mailimap_set *imap_uid_ranges_set(const struct imap_uid_ranges *rg, size_
 	return set;
 }
 
-void imap_uid_ranges_format(const struct imap_uid_ranges *rg, size_t from, size_t count,
-			    struct strbuf *out)
-{
-	for (size_t i = from; i < from + count && i < rg->n; i++) {
-		if (i > from)
-			strbuf_appendc(out, ',');
-		if (rg->r[i][0] == rg->r[i][1])
-			strbuf_printf(out, "%u", (unsigned)rg->r[i][0]);
-		else
-			strbuf_printf(out, "%u:%u", (unsigned)rg->r[i][0], (unsigned)rg->r[i][1]);
-	}
-}
-
 const char *imap_folder_shown(const char *folder, char *buf, size_t size)
 {
 	char *u = imap_mutf7_to_utf8(folder);
@@ -175,7 +163,8 @@ const char *imap_what(char *buf, size_t size, const char *doing, const char *fol
 	return buf;
 }
 
-int imap_err_nofolder(struct err *e, const char *folder)
+/* "no folder named X" with X shown as UTF-8. */
+static int imap_err_nofolder(struct err *e, const char *folder)
 {
 	char shown[200];
 
@@ -183,7 +172,9 @@ int imap_err_nofolder(struct err *e, const char *folder)
 		       imap_folder_shown(folder, shown, sizeof shown));
 }
 
-int imap_folder_missing(struct imap_session *s, const char *folder, int probe)
+/* Whether a failed command's folder is missing: a [NONEXISTENT] or [TRYCREATE]
+ * code, or (probe) a LIST that does not find it. */
+static int imap_folder_missing(struct imap_session *s, const char *folder, int probe)
 {
 	const char *code = imap_resp_code(s);
 	clist *list = NULL;

@@ -167,7 +167,7 @@ int imap_cap(struct imap_session *s, const char *name)
 	return !name_disabled(s, name) && cap_lookup(s, MAILIMAP_CAPABILITY_NAME, name);
 }
 
-int imap_auth_cap(struct imap_session *s, const char *mech)
+static int imap_auth_cap(struct imap_session *s, const char *mech)
 {
 	char full[64];
 
