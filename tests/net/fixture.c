@@ -60,6 +60,17 @@ void fixture_done(void)
 	fixture_sink = NULL;
 }
 
+int fixture_run(const struct CMUnitTest *tests, size_t n)
+{
+	int rc = fixture_init();
+
+	if (rc != 0)
+		return rc;
+	rc = _cmocka_run_group_tests("tests", tests, n, NULL, NULL);
+	fixture_done();
+	return rc;
+}
+
 struct conn_params fixture_conn_params(const char *host, uint16_t port, enum tls_mode tls)
 {
 	struct conn_params p;

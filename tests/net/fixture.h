@@ -4,7 +4,11 @@
 #ifndef SKUA_TESTS_FIXTURE_H
 #define SKUA_TESTS_FIXTURE_H
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
 
 #include "net/conn.h"
 #include "net/imap_session.h"
@@ -21,6 +25,9 @@ extern char fixture_token[64];
 /* Exit status for main: 0 to go on, 77 (skip) without a mail system, 1 on error. */
 int fixture_init(void);
 void fixture_done(void);
+/* All of main: fixture_init, the tests, fixture_done; the exit status. */
+#define FIXTURE_RUN(tests) fixture_run(tests, sizeof tests / sizeof tests[0])
+int fixture_run(const struct CMUnitTest *tests, size_t n);
 
 /* A MAILSYS_* setting, NULL when unset or empty. */
 const char *fixture_env(const char *name);

@@ -521,11 +521,5 @@ int main(void)
 		cmocka_unit_test(test_starttls_injection),
 		cmocka_unit_test(test_starttls_not_tls),
 	};
-	int rc = fixture_init();
-
-	if (rc != 0)
-		return rc;
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	fixture_done();
-	return rc;
+	return FIXTURE_RUN(tests);
 }

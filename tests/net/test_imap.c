@@ -489,11 +489,5 @@ int main(void)
 		cmocka_unit_test(test_search_text),
 		cmocka_unit_test(test_missing_folder),
 	};
-	int rc = fixture_init();
-
-	if (rc != 0)
-		return rc;
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	fixture_done();
-	return rc;
+	return FIXTURE_RUN(tests);
 }

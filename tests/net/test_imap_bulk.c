@@ -290,11 +290,5 @@ int main(void)
 		cmocka_unit_test(test_cancel_big_fetch),
 		cmocka_unit_test(test_big_message),
 	};
-	int rc = fixture_init();
-
-	if (rc != 0)
-		return rc;
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	fixture_done();
-	return rc;
+	return FIXTURE_RUN(tests);
 }

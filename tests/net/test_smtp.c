@@ -408,11 +408,5 @@ int main(void)
 		cmocka_unit_test(test_xoauth2),
 		cmocka_unit_test(test_greeting_refused),
 	};
-	int rc = fixture_init();
-
-	if (rc != 0)
-		return rc;
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	fixture_done();
-	return rc;
+	return FIXTURE_RUN(tests);
 }
