@@ -435,11 +435,11 @@ struct conn *conn_open(const struct conn_params *p, struct err *e)
 
 	conn_op_begin(c, &op, "tcp_connect");
 	int rc = tcp_connect(c, e);
-	conn_op_end(c, &op, rc == 0 ? ERR_NONE : e->code);
+	conn_op_done(c, &op, rc, e);
 	if (rc == 0 && c->tls == TLS_MODE_IMPLICIT) {
 		conn_op_begin(c, &op, "tls_handshake");
 		rc = conn_tls_handshake(c, e);
-		conn_op_end(c, &op, rc == 0 ? ERR_NONE : e->code);
+		conn_op_done(c, &op, rc, e);
 	}
 	if (rc != 0) {
 		conn_free(c);
@@ -511,8 +511,7 @@ int conn_start_tls(struct conn *c, mailstream *s, struct err *e)
 	/* After a failed upgrade nothing more may go out in clear text. */
 	if (rc != 0)
 		close_transport(c);
-	conn_op_end(c, &op, rc == 0 ? ERR_NONE : e->code);
-	return rc;
+	return conn_op_done(c, &op, rc, e);
 }
 
 int conn_is_tls(const struct conn *c)

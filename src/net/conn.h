@@ -79,6 +79,9 @@ struct conn_op {
 void conn_op_begin(struct conn *c, struct conn_op *op, const char *name);
 /* result: ERR_NONE for success. Returns the record (also sent to the sink). */
 struct metric_record conn_op_end(struct conn *c, struct conn_op *op, enum err_code result);
+/* conn_op_end with the outcome of a call that returned rc and filled e:
+ * e's code when rc is not 0 (ERR_PROTOCOL if e has none). Returns rc. */
+int conn_op_done(struct conn *c, struct conn_op *op, int rc, const struct err *e);
 
 /* Totals since connect (socket bytes, TCP segments). */
 void conn_totals(struct conn *c, uint64_t *bytes_out, uint64_t *bytes_in,

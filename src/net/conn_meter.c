@@ -103,6 +103,16 @@ struct metric_record conn_op_end(struct conn *c, struct conn_op *op, enum err_co
 	return r;
 }
 
+int conn_op_done(struct conn *c, struct conn_op *op, int rc, const struct err *e)
+{
+	enum err_code code = ERR_NONE;
+
+	if (rc != 0)
+		code = e != NULL && e->code != ERR_NONE ? e->code : ERR_PROTOCOL;
+	conn_op_end(c, op, code);
+	return rc;
+}
+
 void conn_totals(struct conn *c, uint64_t *bytes_out, uint64_t *bytes_in, uint64_t *segs_out,
 		 uint64_t *segs_in)
 {

@@ -59,11 +59,11 @@ static int run_pieces(struct imap_session *s, const char *op_name, const uint32_
 	imap_uid_ranges_build(&rg, uids, n);
 	if (rg.n == 0)
 		return 0;
-	imap_op_begin(s, &op, op_name);
+	conn_op_begin(s->conn, &op, op_name);
 	for (size_t i = 0; rc == 0 && i < rg.n; i += IMAP_SET_MAX_RANGES)
 		rc = fn(s, &rg, i, a, e);
 	imap_uid_ranges_free(&rg);
-	return imap_op_end(s, &op, rc, e);
+	return conn_op_done(s->conn, &op, rc, e);
 }
 
 static int store_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
@@ -265,7 +265,7 @@ int imap_append(struct imap_session *s, const char *folder, unsigned flags, cons
 		return -1;
 	fl = flag_list(flags);
 	date = now_date();
-	imap_op_begin(s, &op, "imap_append");
+	conn_op_begin(s->conn, &op, "imap_append");
 	if (imap_cap(s, "UIDPLUS"))
 		r = mailimap_uidplus_append(s->imap, folder, fl, date, msg, len, &uidvalidity, &uid);
 	else
@@ -280,7 +280,7 @@ int imap_append(struct imap_session *s, const char *folder, unsigned flags, cons
 	} else if (uid_out) {
 		*uid_out = uid;
 	}
-	return imap_op_end(s, &op, rc, e);
+	return conn_op_done(s->conn, &op, rc, e);
 }
 
 /* "UID SEARCH [CHARSET UTF-8] criteria", with quoted strings that hold 8-bit
@@ -344,7 +344,7 @@ int imap_search(struct imap_session *s, const char *criteria, uint32_t **uids, s
 		return err_set(e, ERR_USAGE, "invalid search criteria");
 	}
 	imap_what(what, sizeof what, "searching in", s->selected);
-	imap_op_begin(s, &op, "imap_search");
+	conn_op_begin(s->conn, &op, "imap_search");
 	r = imap_raw_command(s, cmd.s, cmd.len, 0, &cond);
 	strbuf_free(&cmd);
 	if (r != MAILIMAP_NO_ERROR) {
@@ -367,5 +367,5 @@ int imap_search(struct imap_session *s, const char *criteria, uint32_t **uids, s
 		}
 		*n = k;
 	}
-	return imap_op_end(s, &op, rc, e);
+	return conn_op_done(s->conn, &op, rc, e);
 }

@@ -340,7 +340,7 @@ static int fetch_chunk(struct imap_session *s, struct summary_ctx *c,
 		return err_set(e, ERR_INTERNAL, "out of memory building a FETCH");
 	c->chunk_count = 0;
 	c->chunk_max = 0;
-	imap_op_begin(s, &op, "imap_fetch_headers");
+	conn_op_begin(s->conn, &op, "imap_fetch_headers");
 	r = by_uid ? mailimap_uid_fetch(s->imap, set, ft, &result)
 		   : mailimap_fetch(s->imap, set, ft, &result);
 	mailimap_set_free(set);
@@ -351,7 +351,7 @@ static int fetch_chunk(struct imap_session *s, struct summary_ctx *c,
 		imap_what(what, sizeof what, "fetching message headers in", s->selected);
 		rc = imap_fail(s, r, what, e);
 	}
-	return imap_op_end(s, &op, rc, e);
+	return conn_op_done(s->conn, &op, rc, e);
 }
 
 int imap_fetch_summaries(struct imap_session *s, uint32_t uid_first, uint32_t uid_last,
@@ -541,7 +541,7 @@ int imap_fetch_message(struct imap_session *s, uint32_t uid, struct strbuf *out,
 	mailimap_set_msg_att_handler(s->imap, body_att, &c);
 	mailimap_set_msg_body_handler(s->imap, body_chunk, &c);
 	mailimap_set_progress_callback(s->imap, body_progress, no_progress, &c);
-	imap_op_begin(s, &op, "imap_fetch_body");
+	conn_op_begin(s->conn, &op, "imap_fetch_body");
 	r = mailimap_uid_fetch(s->imap, set, ft, &result);
 	if (s->imap) {
 		mailimap_set_msg_att_handler(s->imap, NULL, NULL);
@@ -562,5 +562,5 @@ int imap_fetch_message(struct imap_session *s, uint32_t uid, struct strbuf *out,
 		out->len = old_len;
 		out->s[old_len] = '\0';
 	}
-	return imap_op_end(s, &op, rc, e);
+	return conn_op_done(s->conn, &op, rc, e);
 }

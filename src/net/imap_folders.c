@@ -61,12 +61,12 @@ int imap_list_folders(struct imap_session *s, struct imap_folder **out, size_t *
 	*n = 0;
 	if (imap_check_usable(s, e) < 0)
 		return -1;
-	imap_op_begin(s, &op, "imap_list");
+	conn_op_begin(s->conn, &op, "imap_list");
 	r = mailimap_list(s->imap, "", "*", &list);
 	if (r != MAILIMAP_NO_ERROR) {
 		if (list)
 			mailimap_list_result_free(list);
-		return imap_op_end(s, &op, imap_fail(s, r, "listing the folders", e), e);
+		return conn_op_done(s->conn, &op, imap_fail(s, r, "listing the folders", e), e);
 	}
 	v = xreallocarray(NULL, (size_t)clist_count(list) + 1, sizeof *v);
 	for (clistiter *it = clist_begin(list); it; it = clist_next(it)) {
@@ -91,7 +91,7 @@ int imap_list_folders(struct imap_session *s, struct imap_folder **out, size_t *
 	}
 	*out = v;
 	*n = count;
-	return imap_op_end(s, &op, 0, e);
+	return conn_op_done(s->conn, &op, 0, e);
 }
 
 void imap_folders_free(struct imap_folder *f, size_t n)
@@ -151,13 +151,13 @@ int imap_folder_status(struct imap_session *s, const char *folder, struct imap_s
 	if (condstore)
 		mailimap_status_att_list_add(atts, MAILIMAP_STATUS_ATT_HIGHESTMODSEQ);
 
-	imap_op_begin(s, &op, "imap_status");
+	conn_op_begin(s->conn, &op, "imap_status");
 	r = mailimap_status(s->imap, folder, atts, &res);
 	mailimap_status_att_list_free(atts);
 	if (r != MAILIMAP_NO_ERROR) {
 		if (res)
 			mailimap_mailbox_data_status_free(res);
-		return imap_op_end(s, &op, folder_no(s, r, "STATUS", folder, e), e);
+		return conn_op_done(s->conn, &op, folder_no(s, r, "STATUS", folder, e), e);
 	}
 	for (clistiter *it = res && res->st_info_list ? clist_begin(res->st_info_list) : NULL; it;
 	     it = clist_next(it)) {
@@ -177,7 +177,7 @@ int imap_folder_status(struct imap_session *s, const char *folder, struct imap_s
 	}
 	if (res)
 		mailimap_mailbox_data_status_free(res);
-	return imap_op_end(s, &op, 0, e);
+	return conn_op_done(s->conn, &op, 0, e);
 }
 
 int imap_select(struct imap_session *s, const char *folder, int readonly,
@@ -196,14 +196,14 @@ int imap_select(struct imap_session *s, const char *folder, int readonly,
 	/* A SELECT that fails leaves no folder selected (RFC 3501 6.3.1). */
 	free(s->selected);
 	s->selected = NULL;
-	imap_op_begin(s, &op, "imap_select");
+	conn_op_begin(s->conn, &op, "imap_select");
 	if (imap_cap(s, "CONDSTORE"))
 		r = readonly ? mailimap_examine_condstore(s->imap, folder, &modseq)
 			     : mailimap_select_condstore(s->imap, folder, &modseq);
 	else
 		r = readonly ? mailimap_examine(s->imap, folder) : mailimap_select(s->imap, folder);
 	if (r != MAILIMAP_NO_ERROR)
-		return imap_op_end(s, &op,
+		return conn_op_done(s->conn, &op,
 				   folder_no(s, r, readonly ? "EXAMINE" : "SELECT", folder, e), e);
 	const struct mailimap_selection_info *si = s->imap->imap_selection_info;
 	if (si) {
@@ -214,5 +214,5 @@ int imap_select(struct imap_session *s, const char *folder, int readonly,
 	}
 	info->highestmodseq = modseq;
 	s->selected = xstrdup(folder);
-	return imap_op_end(s, &op, 0, e);
+	return conn_op_done(s->conn, &op, 0, e);
 }

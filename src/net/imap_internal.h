@@ -22,10 +22,6 @@ struct imap_session {
 	size_t n_disabled;
 };
 
-/* Metering: one conn_op per command, closed with the outcome. */
-void imap_op_begin(struct imap_session *s, struct conn_op *op, const char *name);
-int imap_op_end(struct imap_session *s, struct conn_op *op, int rc, const struct err *e);
-
 /* Refuses (ERR_NETWORK) to run a command on a session already broken. */
 int imap_check_usable(struct imap_session *s, struct err *e);
 /* As imap_check_usable, and refuses (ERR_INTERNAL) without a selected

@@ -10,21 +10,6 @@
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
-void imap_op_begin(struct imap_session *s, struct conn_op *op, const char *name)
-{
-	conn_op_begin(s->conn, op, name);
-}
-
-int imap_op_end(struct imap_session *s, struct conn_op *op, int rc, const struct err *e)
-{
-	enum err_code code = ERR_NONE;
-
-	if (rc != 0)
-		code = (e && e->code != ERR_NONE) ? e->code : ERR_PROTOCOL;
-	conn_op_end(s->conn, op, code);
-	return rc;
-}
-
 void imap_break(struct imap_session *s)
 {
 	/* mailimap_free would send LOGOUT on a stream it still holds and wait a
@@ -397,8 +382,8 @@ struct imap_session *imap_session_open(const struct conn_params *p, const struct
 		goto fail;
 	}
 
-	imap_op_begin(s, &op, "imap_greeting");
-	rc = imap_op_end(s, &op, greeting(s, &preauth, e), e);
+	conn_op_begin(s->conn, &op, "imap_greeting");
+	rc = conn_op_done(s->conn, &op, greeting(s, &preauth, e), e);
 	if (rc < 0)
 		goto fail;
 
@@ -410,17 +395,17 @@ struct imap_session *imap_session_open(const struct conn_params *p, const struct
 				conn_host(c));
 			goto fail;
 		}
-		imap_op_begin(s, &op, "imap_starttls");
-		if (imap_op_end(s, &op, starttls(s, e), e) < 0)
+		conn_op_begin(s->conn, &op, "imap_starttls");
+		if (conn_op_done(s->conn, &op, starttls(s, e), e) < 0)
 			goto fail;
 	}
 
-	imap_op_begin(s, &op, "imap_login");
+	conn_op_begin(s->conn, &op, "imap_login");
 	if (preauth)
 		rc = caps_known(s) ? 0 : refresh_caps(s, e);
 	else
 		rc = login(s, p, auth, e);
-	if (imap_op_end(s, &op, rc, e) < 0)
+	if (conn_op_done(s->conn, &op, rc, e) < 0)
 		goto fail;
 	return s;
 
@@ -440,16 +425,13 @@ void imap_session_close(struct imap_session *s)
 		if (!s->broken && s->imap->imap_stream && conn_is_alive(s->conn)) {
 			struct err e;
 			int r;
-			imap_op_begin(s, &op, "imap_logout");
+			conn_op_begin(s->conn, &op, "imap_logout");
 			/* mailimap_logout closes the stream whatever the reply. */
 			r = mailimap_logout(s->imap);
 			s->imap->imap_stream = NULL;
 			err_clear(&e);
-			if (r != MAILIMAP_NO_ERROR)
-				e.code = conn_last_error_code(s->conn) != ERR_NONE
-						 ? conn_last_error_code(s->conn)
-						 : ERR_PROTOCOL;
-			imap_op_end(s, &op, r == MAILIMAP_NO_ERROR ? 0 : -1, &e);
+			e.code = conn_last_error_code(s->conn);
+			conn_op_done(s->conn, &op, r == MAILIMAP_NO_ERROR ? 0 : -1, &e);
 		}
 		imap_break(s);
 		mailimap_free(s->imap);

@@ -154,8 +154,7 @@ static int ehlo(struct smtp_session *s, struct err *e)
 		else
 			mailesmtp_parse_ehlo(s->smtp);
 	}
-	conn_op_end(s->conn, &op, rc == 0 ? ERR_NONE : e->code);
-	return rc;
+	return conn_op_done(s->conn, &op, rc, e);
 }
 
 static int starttls(struct smtp_session *s, struct err *e)
@@ -179,7 +178,7 @@ static int starttls(struct smtp_session *s, struct err *e)
 	} else if (r != MAILSMTP_NO_ERROR) {
 		rc = smtp_fail(s, r, e, ERR_TLS, "STARTTLS refused");
 	}
-	conn_op_end(s->conn, &op, rc == 0 ? ERR_NONE : e->code);
+	conn_op_done(s->conn, &op, rc, e);
 	if (rc != 0)
 		return rc;
 	if (conn_start_tls(s->conn, s->smtp->stream, e) != 0) {
@@ -295,8 +294,7 @@ static int authenticate(struct smtp_session *s, const struct conn_params *p,
 		rc = auth_plain(s, a, e);
 		break;
 	}
-	conn_op_end(s->conn, &op, rc == 0 ? ERR_NONE : e->code);
-	return rc;
+	return conn_op_done(s->conn, &op, rc, e);
 }
 
 struct smtp_session *smtp_session_open(const struct conn_params *p, const struct net_auth *auth,
@@ -332,7 +330,7 @@ struct smtp_session *smtp_session_open(const struct conn_params *p, const struct
 	r = mailsmtp_connect(s->smtp, stream);
 	if (r != MAILSMTP_NO_ERROR)
 		rc = smtp_fail(s, r, e, ERR_PROTOCOL, "the SMTP server did not greet");
-	conn_op_end(s->conn, &op, rc == 0 ? ERR_NONE : e->code);
+	conn_op_done(s->conn, &op, rc, e);
 
 	if (rc == 0)
 		rc = ehlo(s, e);
@@ -487,6 +485,5 @@ int smtp_send(struct smtp_session *s, const char *from, const char *const *rcpts
 
 	conn_op_begin(s->conn, &op, "smtp_send");
 	rc = send_envelope_and_data(s, from, rcpts, nrcpts, msg, len, send_len, progress, ctx, e);
-	conn_op_end(s->conn, &op, rc == 0 ? ERR_NONE : e->code);
-	return rc;
+	return conn_op_done(s->conn, &op, rc, e);
 }
