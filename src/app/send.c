@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/folders.h"
+#include "app/notify.h"
 #include "util/xalloc.h"
 
 static void store_sent_copy(struct app *a, const struct compose_result *msg,
@@ -59,6 +60,11 @@ int app_send(struct app *a, const struct compose_draft *draft, struct app_send_r
 		report->size = msg.message.len;
 		report->nrcpts = msg.nrcpts;
 		store_sent_copy(a, &msg, report);
+		app_notify(a, NOTIFY_SENT, "Email sent successfully: %s%s%s, %s",
+			   d.to ? d.to : "", d.to && d.cc ? ", " : "", d.cc ? d.cc : "",
+			   d.subject ? d.subject : "");
+	} else {
+		app_notify(a, NOTIFY_ERROR, "Email not sent: %s", e->msg);
 	}
 	compose_result_free(&msg);
 	return rc;

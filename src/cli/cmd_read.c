@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/messages.h"
+#include "app/notify.h"
 #include "cli/commands.h"
 
 static void header(const char *name, const char *value)
@@ -36,6 +37,7 @@ int cmd_read(struct app *a, const struct cli_options *o, int argc, char **argv, 
 	imap_session_close(s);
 	if (m == NULL)
 		return -1;
+	app_notify(a, NOTIFY_RECEIVED, "Email read: %s, %s", m->from, m->subject);
 	header("Date", m->date);
 	header("From", m->from);
 	header("To", m->to);

@@ -26,7 +26,7 @@ const struct setting settings_table[] = {
 	  "folder offered for saving attachments"),
 	G("metrics_log", SETTING_BOOL, metrics_log, "yes", NULL,
 	  "append metric records to $XDG_STATE_HOME/skua/metrics.log"),
-	G("notify", SETTING_BOOL, notify, "no", NULL, "send new-mail notifications to skua-notifyd"),
+	G("notify", SETTING_BOOL, notify, "no", NULL, "send notifications (sent, read, new mail) to skua-notifyd"),
 	G("notify_host", SETTING_HOST, notify_host, "127.0.0.1", NULL,
 	  "host where skua-notifyd listens"),
 	G("notify_port", SETTING_PORT, notify_port, "9999", NULL, "port where skua-notifyd listens"),
