@@ -499,12 +499,22 @@ static void handle_tag(struct writer *w, const struct tag *t)
 		want_break(w, 1);
 }
 
+/* Whether a line holds nothing but blanks and quote markers. */
+static int blank_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '>' && s[i] != ' ')
+			return 0;
+	return 1;
+}
+
 /* Trailing blanks go, runs of blank lines (or of bare quote markers) become
  * one, and the text ends with exactly one line break. */
 static char *tidy(const char *s, size_t n)
 {
 	struct strbuf out = STRBUF_INIT;
-	char *prev_blank = NULL;
+	size_t last = 0;      /* where the last line kept starts in out */
+	int last_blank = 0;
 
 	for (size_t i = 0; i < n;) {
 		const char *nl = memchr(s + i, '\n', n - i);
@@ -512,39 +522,23 @@ static char *tidy(const char *s, size_t n)
 		size_t e = end;
 		while (e > i && s[e - 1] == ' ')
 			e--;
-		int blank = 1;
-		for (size_t k = i; k < e; k++)
-			if (s[k] != '>' && s[k] != ' ')
-				blank = 0;
-		if (blank) {
-			char *line = xstrndup(s + i, e - i);
-			if (out.len == 0 || (prev_blank && strcmp(prev_blank, line) == 0)) {
-				free(line);
-			} else {
-				free(prev_blank);
-				prev_blank = line;
-				strbuf_append(&out, s + i, e - i);
-				strbuf_appendc(&out, '\n');
-			}
-		} else {
-			free(prev_blank);
-			prev_blank = NULL;
+		int blank = blank_line(s + i, e - i);
+		int repeat = last_blank && out.len - 1 - last == e - i &&
+			     memcmp(out.s + last, s + i, e - i) == 0;
+		if (!blank || (out.len > 0 && !repeat)) {
+			last = out.len;
+			last_blank = blank;
 			strbuf_append(&out, s + i, e - i);
 			strbuf_appendc(&out, '\n');
 		}
 		i = end + 1;
 	}
-	free(prev_blank);
 	/* drop blank lines at the end */
 	while (out.len > 0) {
 		size_t k = out.len - 1;
 		while (k > 0 && out.s[k - 1] != '\n')
 			k--;
-		int blank = 1;
-		for (size_t j = k; j + 1 < out.len; j++)
-			if (out.s[j] != '>' && out.s[j] != ' ')
-				blank = 0;
-		if (!blank)
+		if (!blank_line(out.s + k, out.len - 1 - k))
 			break;
 		out.len = k;
 		out.s[k] = '\0';
