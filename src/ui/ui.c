@@ -1,69 +1,621 @@
-/* The full-screen client. For now one screen that names the account and points
- * to the batch commands; the folder list, index and pager come next. */
+/* The full-screen client: start-up (config, secret, worker) before the
+ * screen takes the terminal, the requests to the account worker and what
+ * their replies change, key dispatch to the screens, and shutdown. */
 #include "ui/ui.h"
 
-#include <curses.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "app/app.h"
 #include "mail/safe_text.h"
+#include "ui/draw.h"
+#include "ui/loop.h"
+#include "ui/ui_internal.h"
+#include "util/clock.h"
+#include "util/tty_secret.h"
+#include "util/xalloc.h"
 
-static void draw(const struct app *a, const char *problem)
+/* How long a note (not an error) stays on the message line. */
+#define NOTE_US 5000000
+
+static void note_expired(void *ctx)
 {
-	int row = 1;
+	struct ui *u = ctx;
 
-	erase();
-	attron(A_REVERSE);
-	mvhline(0, 0, ' ', COLS);
-	mvprintw(0, 1, "skua %s", PACKAGE_VERSION);
-	attroff(A_REVERSE);
-	if (problem != NULL) {
-		char *safe = safe_text_terminal(problem, 0);
-		mvprintw(++row, 2, "%s", safe);
-		free(safe);
-	} else {
-		mvprintw(++row, 2, "Account %s <%s>", a->account->name, a->account->address);
-		mvprintw(++row, 2, "IMAP %s:%u, SMTP %s:%u", a->account->imap_host,
-			 a->account->imap_port, a->account->smtp_host, a->account->smtp_port);
+	if (!u->note_error && u->note_until_us != 0 && clock_mono_us() >= u->note_until_us) {
+		u->note[0] = '\0';
+		u->dirty = 1;
 	}
-	row++;
-	mvprintw(++row, 2, "The full-screen folder list, index and pager are not built yet.");
-	mvprintw(++row, 2, "Meanwhile the batch commands work: skua folders, skua list, skua read,");
-	mvprintw(++row, 2, "skua save, skua send, skua stats (see skua -h and skua(1)).");
-	attron(A_REVERSE);
-	mvhline(LINES - 1, 0, ' ', COLS);
-	mvprintw(LINES - 1, 1, "q:quit");
-	attroff(A_REVERSE);
+}
+
+void ui_note(struct ui *u, int error, const char *fmt, ...)
+{
+	char raw[sizeof u->note];
+	char *safe;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	/* Notes quote servers (error messages, folder names): sanitize them all. */
+	safe = safe_text_terminal(raw, 0);
+	snprintf(u->note, sizeof u->note, "%s", safe);
+	free(safe);
+	u->note_error = error;
+	u->note_until_us = error ? 0 : clock_mono_us() + NOTE_US;
+	if (!error)
+		loop_timer_at(u->note_until_us, note_expired, u);
+	u->dirty = 1;
+}
+
+static struct ui_pending *pending_find(struct ui *u, uint64_t id)
+{
+	for (size_t i = 0; i < u->npending; i++)
+		if (u->pending[i].id == id)
+			return &u->pending[i];
+	return NULL;
+}
+
+static void pending_remove(struct ui *u, uint64_t id)
+{
+	struct ui_pending *p = pending_find(u, id);
+
+	if (p == NULL)
+		return;
+	free(p->folder);
+	*p = u->pending[--u->npending];
+}
+
+uint64_t ui_post(struct ui *u, struct worker_req *req, uint32_t uid)
+{
+	struct ui_pending p = { 0 };
+
+	p.kind = req->kind;
+	p.uid = uid;
+	p.flags = req->flags;
+	p.add = req->add;
+	p.folder = req->folder != NULL ? xstrdup(req->folder) : NULL;
+	p.id = worker_post(u->worker, req);
+	u->pending = xreallocarray(u->pending, u->npending + 1, sizeof *u->pending);
+	u->pending[u->npending++] = p;
+	return p.id;
+}
+
+void ui_cancel_all(struct ui *u)
+{
+	worker_cancel_all(u->worker);
+}
+
+void ui_connect(struct ui *u)
+{
+	const struct account *acct = u->app->account;
+
+	if (u->connect_id != 0)
+		return;
+	u->connect_id = ui_post(u, worker_req_new(WORKER_REQ_CONNECT, NULL, NULL, 0), 0);
+	char *what = xasprintf("Connecting to %.100s port %u...", acct->imap_host,
+			       (unsigned)acct->imap_port);
+	char *safe = safe_text_terminal(what, 0);
+
+	snprintf(u->op, sizeof u->op, "%s", safe);
+	free(safe);
+	free(what);
+	u->dirty = 1;
+}
+
+static struct ui_folder *folder_by_name(struct ui *u, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < u->nfolders; i++)
+		if (strcmp(u->folders[i].name, name) == 0)
+			return &u->folders[i];
+	return NULL;
+}
+
+void ui_open_folder(struct ui *u, const char *name, const char *display)
+{
+	if (u->open_id != 0)
+		worker_cancel(u->worker, u->open_id);
+	if (u->fetch_id != 0)
+		worker_cancel(u->worker, u->fetch_id);
+	u->fetch_id = 0;
+	screen_pager_clear(u);
+	msglist_free(u->msgs);
+	u->msgs = msglist_new();
+	free(u->folder);
+	free(u->folder_display);
+	u->folder = xstrdup(name);
+	u->folder_display = xstrdup(display);
+	u->cursor = u->top = 0;
+	u->cursor_uid = 0;
+	u->user_moved = 0;
+	u->load_done = u->load_total = 0;
+	u->load_partial = 0;
+	u->open_id = ui_post(u, worker_req_new(WORKER_REQ_OPEN, name, NULL, 0), 0);
+	u->screen = SCREEN_INDEX;
+	u->dirty = 1;
+}
+
+void ui_show_help(struct ui *u)
+{
+	u->help_from = u->screen;
+	u->help_top = 0;
+	u->screen = SCREEN_HELP;
+	u->dirty = 1;
+}
+
+void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int add)
+{
+	struct worker_req *req = worker_req_new(WORKER_REQ_FLAGS, u->folder, &m->uid, 1);
+
+	req->flags = flags;
+	req->add = add;
+	/* Shown at once; undone if the server refuses. */
+	if (add)
+		m->flags |= (uint16_t)flags;
+	else
+		m->flags &= (uint16_t)~flags;
+	ui_post(u, req, m->uid);
+	u->dirty = 1;
+}
+
+void ui_delete(struct ui *u, struct msg_summary *m)
+{
+	struct ui_folder *f = folder_by_name(u, u->folder);
+
+	if (m->mark)
+		return;
+	if (f != NULL && (f->flags & IMAP_FOLDER_TRASH)) {
+		ui_note(u, 1, "This message is already in %s.", f->display);
+		return;
+	}
+	m->mark = 1;
+	ui_post(u, worker_req_new(WORKER_REQ_MOVE, u->folder, &m->uid, 1), m->uid);
+	u->dirty = 1;
+}
+
+static void set_folders(struct ui *u, const struct imap_folder *f, size_t n)
+{
+	char *keep = u->folder_cursor < u->nfolders
+			     ? xstrdup(u->folders[u->folder_cursor].name) : NULL;
+
+	for (size_t i = 0; i < u->nfolders; i++) {
+		free(u->folders[i].name);
+		free(u->folders[i].display);
+	}
+	free(u->folders);
+	u->folders = xcalloc(n ? n : 1, sizeof *u->folders);
+	u->nfolders = n;
+	u->folder_cursor = 0;
+	for (size_t i = 0; i < n; i++) {
+		u->folders[i].name = xstrdup(f[i].name);
+		u->folders[i].display = safe_text_terminal(f[i].display, 0);
+		u->folders[i].flags = f[i].flags;
+		if (keep != NULL && strcmp(keep, f[i].name) == 0)
+			u->folder_cursor = i;
+	}
+	free(keep);
+}
+
+static void connect_reply(struct ui *u, struct worker_reply *r)
+{
+	switch (r->kind) {
+	case WORKER_FOLDERS:
+		set_folders(u, r->folders, r->nfolders);
+		break;
+	case WORKER_FOLDER_STATUS:
+		if (r->index < u->nfolders) {
+			u->folders[r->index].counted = r->status_ok ? 1 : -1;
+			u->folders[r->index].messages = r->messages;
+			u->folders[r->index].unseen = r->unseen;
+		}
+		break;
+	case WORKER_DONE:
+		u->connect_id = 0;
+		u->connected = 1;
+		break;
+	case WORKER_ERROR:
+		u->connect_id = 0;
+		ui_note(u, 1, "%s", r->err.msg);
+		break;
+	case WORKER_CANCELLED:
+		u->connect_id = 0;
+		ui_note(u, 0, "Connecting was cancelled; $ tries again.");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Keeps the folder list's counts in step with what the index shows. */
+static void update_folder_counts(struct ui *u)
+{
+	struct ui_folder *f = folder_by_name(u, u->folder);
+
+	if (f == NULL || u->load_partial || u->open_id != 0)
+		return;
+	f->messages = (uint32_t)msglist_count(u->msgs);
+	f->unseen = (uint32_t)msglist_unread(u->msgs);
+	f->counted = 1;
+}
+
+static void open_reply(struct ui *u, struct worker_reply *r)
+{
+	size_t n = msglist_count(u->msgs);
+	ssize_t unread;
+
+	switch (r->kind) {
+	case WORKER_PROGRESS:
+		u->load_done = r->done;
+		u->load_total = r->total;
+		break;
+	case WORKER_SUMMARIES:
+		msglist_add(u->msgs, r->batch);
+		r->batch = NULL;
+		screen_index_follow(u);
+		break;
+	case WORKER_DONE:
+		u->open_id = 0;
+		if (!u->user_moved && n > 0) {
+			/* Like mutt: the first unread message, else the newest. */
+			unread = msglist_next_unread(u->msgs, n - 1);
+			screen_index_set_cursor(u, unread >= 0 ? (size_t)unread : n - 1);
+		}
+		update_folder_counts(u);
+		break;
+	case WORKER_ERROR:
+		u->open_id = 0;
+		u->load_partial = 1;
+		ui_note(u, 1, "%s", r->err.msg);
+		break;
+	case WORKER_CANCELLED:
+		u->open_id = 0;
+		u->load_partial = 1;
+		ui_note(u, 0, "Loading was cancelled: %zu of %zu messages shown; $ loads again.", n,
+			u->load_total > n ? u->load_total : n);
+		break;
+	default:
+		break;
+	}
+}
+
+static void fetch_reply(struct ui *u, struct worker_reply *r)
+{
+	ssize_t pos;
+
+	switch (r->kind) {
+	case WORKER_PROGRESS:
+		u->fetch_done = r->done;
+		u->fetch_total = r->total;
+		break;
+	case WORKER_DONE:
+		u->fetch_id = 0;
+		screen_pager_show(u, u->fetch_uid, r->message);
+		r->message = NULL;
+		pos = msglist_find(u->msgs, u->fetch_uid);
+		if (pos >= 0) {
+			struct msg_summary *m = msglist_at(u->msgs, (size_t)pos);
+			if (!(m->flags & MSG_SEEN))
+				ui_change_flags(u, m, MSG_SEEN, 1);
+		}
+		break;
+	case WORKER_ERROR:
+	case WORKER_CANCELLED:
+		u->fetch_id = 0;
+		if (r->kind == WORKER_ERROR)
+			ui_note(u, 1, "%s", r->err.msg);
+		else
+			ui_note(u, 0, "Fetching the message was cancelled.");
+		if (u->screen == SCREEN_PAGER && u->message == NULL)
+			u->screen = SCREEN_INDEX;
+		break;
+	default:
+		break;
+	}
+}
+
+/* A flag change or a move in the open folder, answered. */
+static void change_reply(struct ui *u, const struct ui_pending *p, struct worker_reply *r)
+{
+	int here = u->folder != NULL && p->folder != NULL && strcmp(u->folder, p->folder) == 0;
+	ssize_t pos = here ? msglist_find(u->msgs, p->uid) : -1;
+	struct msg_summary *m = pos >= 0 ? msglist_at(u->msgs, (size_t)pos) : NULL;
+	struct ui_folder *src, *dst;
+
+	if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_MOVE) {
+		src = folder_by_name(u, p->folder);
+		dst = folder_by_name(u, r->dest);
+		if (m != NULL) {
+			int unread = !(m->flags & MSG_SEEN);
+			msglist_remove(u->msgs, p->uid);
+			screen_index_follow(u);
+			if (src != NULL && src->counted > 0 && src->messages > 0) {
+				src->messages--;
+				src->unseen -= unread && src->unseen > 0;
+			}
+			if (dst != NULL && dst->counted > 0) {
+				dst->messages++;
+				dst->unseen += unread;
+			}
+		}
+		ui_note(u, 0, "Moved to %s.", dst != NULL ? dst->display : r->dest);
+	} else if (r->kind == WORKER_DONE) {
+		update_folder_counts(u);
+	} else if (r->kind == WORKER_ERROR || r->kind == WORKER_CANCELLED) {
+		if (m != NULL && p->kind == WORKER_REQ_MOVE)
+			m->mark = 0;
+		if (m != NULL && p->kind == WORKER_REQ_FLAGS) {
+			if (p->add)
+				m->flags &= (uint16_t)~p->flags;
+			else
+				m->flags |= (uint16_t)p->flags;
+		}
+		if (r->kind == WORKER_ERROR)
+			ui_note(u, 1, "%s", r->err.msg);
+	}
+	u->dirty = 1;
+}
+
+static void on_reply(struct ui *u, struct worker_reply *r)
+{
+	struct ui_pending *p = pending_find(u, r->id);
+	int final = r->kind == WORKER_DONE || r->kind == WORKER_ERROR || r->kind == WORKER_CANCELLED;
+
+	if (p != NULL) {
+		switch (p->kind) {
+		case WORKER_REQ_CONNECT:
+			if (r->id == u->connect_id)
+				connect_reply(u, r);
+			break;
+		case WORKER_REQ_OPEN:
+			/* Replies of a load the user left behind are dropped. */
+			if (r->id == u->open_id)
+				open_reply(u, r);
+			break;
+		case WORKER_REQ_FETCH:
+			if (r->id == u->fetch_id)
+				fetch_reply(u, r);
+			break;
+		case WORKER_REQ_FLAGS:
+		case WORKER_REQ_MOVE:
+			if (final)
+				change_reply(u, p, r);
+			break;
+		case WORKER_REQ_LOGOUT:
+			break;
+		}
+		if (final)
+			pending_remove(u, r->id);
+	}
+	worker_reply_free(r);
+	u->dirty = 1;
+}
+
+static void loop_replies(void *ctx)
+{
+	struct ui *u = ctx;
+	struct worker_reply *r;
+
+	while ((r = worker_take(u->worker)) != NULL)
+		on_reply(u, r);
+}
+
+static int busy(const struct ui *u)
+{
+	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0;
+}
+
+static void cancel_running(struct ui *u)
+{
+	if (!busy(u)) {
+		ui_note(u, 0, "Nothing to cancel.");
+		return;
+	}
+	if (u->connect_id != 0)
+		worker_cancel(u->worker, u->connect_id);
+	if (u->open_id != 0)
+		worker_cancel(u->worker, u->open_id);
+	if (u->fetch_id != 0)
+		worker_cancel(u->worker, u->fetch_id);
+	ui_note(u, 0, "Cancelling...");
+}
+
+static void loop_key(void *ctx, int key)
+{
+	struct ui *u = ctx;
+	enum ui_action a;
+	char name[16];
+	int handled = 0;
+
+	if (key == (KEY_FN | KEY_RESIZE)) {
+		u->dirty = 1;
+		return;
+	}
+	if (u->note[0] != '\0') {
+		u->note[0] = '\0';
+		u->dirty = 1;
+	}
+	a = keys_lookup(u->screen, key);
+	switch (a) {
+	case ACT_QUIT: u->quit = 1; return;
+	case ACT_HELP: ui_show_help(u); return;
+	case ACT_CANCEL: cancel_running(u); return;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		u->dirty = 1;
+		return;
+	case ACT_NONE:
+		break;
+	default:
+		switch (u->screen) {
+		case SCREEN_FOLDERS: handled = screen_folders_action(u, a); break;
+		case SCREEN_INDEX: handled = screen_index_action(u, a); break;
+		case SCREEN_PAGER: handled = screen_pager_action(u, a); break;
+		case SCREEN_HELP: handled = screen_help_action(u, a); break;
+		case SCREEN_COUNT: break;
+		}
+	}
+	if (!handled)
+		ui_note(u, 0, "%s is not bound here; ? shows the keys of this screen.",
+			keys_name(key, name, sizeof name));
+}
+
+static void resize(struct ui *u)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	u->dirty = 1;
+}
+
+static void loop_signal(void *ctx, int sig)
+{
+	struct ui *u = ctx;
+
+	if (sig == SIGWINCH)
+		resize(u);
+	else if (sig == SIGINT && busy(u))
+		cancel_running(u);
+	else
+		u->quit = 1;
+}
+
+static void loop_redraw(void *ctx)
+{
+	struct ui *u = ctx;
+
+	if (!u->dirty)
+		return;
+	u->now = (int64_t)time(NULL);
+	erase();
+	switch (u->screen) {
+	case SCREEN_FOLDERS: screen_folders_draw(u); break;
+	case SCREEN_INDEX: screen_index_draw(u); break;
+	case SCREEN_PAGER: screen_pager_draw(u); break;
+	case SCREEN_HELP: screen_help_draw(u); break;
+	case SCREEN_COUNT: break;
+	}
+	status_draw(u);
 	refresh();
+	u->dirty = 0;
+}
+
+static int loop_done(void *ctx)
+{
+	return ((struct ui *)ctx)->quit;
+}
+
+static const struct loop_ops ui_loop_ops = {
+	.key = loop_key,
+	.signal = loop_signal,
+	.replies = loop_replies,
+	.redraw = loop_redraw,
+	.done = loop_done,
+};
+
+static void ui_free_state(struct ui *u)
+{
+	for (size_t i = 0; i < u->nfolders; i++) {
+		free(u->folders[i].name);
+		free(u->folders[i].display);
+	}
+	free(u->folders);
+	for (size_t i = 0; i < u->npending; i++)
+		free(u->pending[i].folder);
+	free(u->pending);
+	screen_pager_clear(u);
+	msglist_free(u->msgs);
+	free(u->folder);
+	free(u->folder_display);
+	free(u->account_label);
+	free(u->account_name);
+}
+
+static int start_screen(struct err *e)
+{
+	if (initscr() == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot set up the terminal");
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(50);
+	curs_set(0);
+	draw_init();
+	return loop_signals_init(e);
 }
 
 int ui_main(const char *config_path, const char *account)
 {
-	struct app a;
+	struct ui u;
+	struct app *a;
 	struct err e = { ERR_NONE, "" };
-	int loaded, ch;
+	char *label;
+	int stuck;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "skua: the full-screen client needs a terminal; give a command "
 				"for batch use (skua -h)\n");
 		return ERR_USAGE;
 	}
-	loaded = app_open(&a, config_path, account, &e) == 0;
-	initscr();
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	curs_set(0);
-	draw(&a, loaded ? NULL : e.msg);
-	while ((ch = getch()) != 'q' && ch != 'Q') {
-		if (ch == KEY_RESIZE || ch == ('L' & 0x1f))
-			draw(&a, loaded ? NULL : e.msg);
+	/* The app outlives this function if the worker cannot be stopped. */
+	a = xcalloc(1, sizeof *a);
+	if (app_open(a, config_path, account, &e) != 0) {
+		fprintf(stderr, "skua: %s\n", e.msg);
+		free(a);
+		return e.code != ERR_NONE ? (int)e.code : ERR_CONFIG;
 	}
+	for (size_t i = 0; i < a->config.nwarnings; i++)
+		fprintf(stderr, "skua: warning: %s\n", a->config.warnings[i]);
+	/* A password command may ask on the terminal: before curses takes it. */
+	a->ask_secret = tty_secret_ask;
+	if (app_fetch_secret(a, &e) != 0) {
+		fprintf(stderr, "skua: %s\n", e.msg);
+		app_close(a);
+		free(a);
+		return e.code != ERR_NONE ? (int)e.code : ERR_AUTH;
+	}
+	memset(&u, 0, sizeof u);
+	u.app = a;
+	label = xasprintf("%s <%s>", a->account->name, a->account->address);
+	u.account_label = safe_text_terminal(label, 0);
+	u.account_name = safe_text_terminal(a->account->name, 0);
+	free(label);
+	u.msgs = msglist_new();
+	u.worker = worker_new_account(a, &e);
+	if (u.worker == NULL || start_screen(&e) != 0) {
+		if (!isendwin())
+			endwin();
+		fprintf(stderr, "skua: %s\n", e.msg);
+		worker_free(u.worker);
+		ui_free_state(&u);
+		app_close(a);
+		free(a);
+		return ERR_INTERNAL;
+	}
+	u.screen = SCREEN_FOLDERS;
+	u.dirty = 1;
+	ui_connect(&u);
+	loop_run(&ui_loop_ops, &u, worker_fd(u.worker));
+	loop_signals_restore();
 	endwin();
-	if (loaded)
-		app_close(&a);
+	ui_cancel_all(&u);
+	/* LOGOUT happens as the worker stops; a worker stuck in a connect keeps
+	 * the app it reads, so that is not freed then. */
+	stuck = worker_stop(u.worker, 3000) != 0;
+	if (!stuck)
+		worker_free(u.worker);
+	ui_free_state(&u);
+	if (!stuck) {
+		app_close(a);
+		free(a);
+	}
 	return 0;
 }

@@ -1,0 +1,211 @@
+/* Colours by role, column-true UTF-8 drawing, compact formats. */
+#include "ui/draw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "util/utf8.h"
+
+static attr_t attrs[ROLE_COUNT];
+
+static const struct role_style {
+	short fg;
+	attr_t color_extra;   /* added to the colour pair */
+	attr_t mono;          /* without colours */
+} styles[ROLE_COUNT] = {
+	[ROLE_NORMAL] = { -1, A_NORMAL, A_NORMAL },
+	[ROLE_TITLE] = { -1, A_REVERSE, A_REVERSE },
+	[ROLE_STATUS] = { -1, A_REVERSE, A_REVERSE },
+	[ROLE_CURSOR] = { -1, A_REVERSE, A_REVERSE },
+	[ROLE_ERROR] = { COLOR_RED, A_BOLD, A_BOLD },
+	[ROLE_NEW] = { -1, A_BOLD, A_BOLD },
+	[ROLE_HEADER] = { COLOR_BLUE, A_BOLD, A_BOLD },
+	[ROLE_DIM] = { -1, A_DIM, A_DIM },
+	[ROLE_FLAGGED] = { COLOR_RED, A_NORMAL, A_BOLD },
+	[ROLE_QUOTE1] = { COLOR_CYAN, A_NORMAL, A_NORMAL },
+	[ROLE_QUOTE2] = { COLOR_GREEN, A_NORMAL, A_NORMAL },
+	[ROLE_QUOTE3] = { COLOR_YELLOW, A_NORMAL, A_NORMAL },
+	[ROLE_QUOTE4] = { COLOR_MAGENTA, A_NORMAL, A_NORMAL },
+	[ROLE_ATTACHMENT] = { COLOR_MAGENTA, A_NORMAL, A_UNDERLINE },
+};
+
+void draw_init(void)
+{
+	const char *no_color = getenv("NO_COLOR");
+	int color = (no_color == NULL || no_color[0] == '\0') && has_colors();
+
+	if (color) {
+		start_color();
+		use_default_colors();
+	}
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		attrs[r] = styles[r].mono;
+		if (color && styles[r].fg >= 0 && r < COLOR_PAIRS) {
+			init_pair((short)r, styles[r].fg, -1);
+			attrs[r] = COLOR_PAIR(r) | styles[r].color_extra;
+		} else if (color) {
+			attrs[r] = styles[r].color_extra;
+		}
+	}
+}
+
+attr_t draw_attr(enum draw_role role)
+{
+	return role < ROLE_COUNT ? attrs[role] : A_NORMAL;
+}
+
+enum draw_role draw_quote_role(int depth)
+{
+	return (enum draw_role)(ROLE_QUOTE1 + (depth - 1) % 4);
+}
+
+/* One character of the n bytes at s: its code point, byte length and
+ * columns. Bytes that are no UTF-8 character stand for U+FFFD (they cannot
+ * come from safe text). */
+static size_t next_char(const char *s, size_t n, uint32_t *cp, int *cols)
+{
+	size_t len = utf8_decode((const unsigned char *)s, n < 4 ? n : 4, cp);
+	int w;
+
+	if (len == 0) {
+		*cp = UTF8_REPLACEMENT;
+		len = 1;
+	}
+	w = wcwidth((wchar_t)*cp);
+	if (w < 0) {
+		/* Unknown to the locale: shown as one '?' so columns stay true. */
+		*cp = '?';
+		w = 1;
+	}
+	*cols = w;
+	return len;
+}
+
+int draw_width(const char *text)
+{
+	size_t n = strlen(text), off = 0;
+	int total = 0;
+
+	while (off < n) {
+		uint32_t cp;
+		int w;
+		off += next_char(text + off, n - off, &cp, &w);
+		total += w;
+	}
+	return total;
+}
+
+size_t draw_fit(const char *text, size_t len, int width, int *cols)
+{
+	size_t off = 0;
+	int used = 0;
+
+	while (off < len) {
+		uint32_t cp;
+		int w;
+		size_t l = next_char(text + off, len - off, &cp, &w);
+		if (used + w > width)
+			break;
+		used += w;
+		off += l;
+	}
+	if (cols != NULL)
+		*cols = used;
+	return off;
+}
+
+int draw_textn(int y, int x, int width, const char *text, size_t len, attr_t attr)
+{
+	wchar_t buf[256];
+	size_t off = 0;
+	int used = 0, n = 0;
+
+	if (width <= 0)
+		return 0;
+	move(y, x);
+	attrset(attr);
+	while (off < len) {
+		uint32_t cp;
+		int w;
+		size_t l = next_char(text + off, len - off, &cp, &w);
+		if (used + w > width)
+			break;
+		off += l;
+		/* A zero-width character at the very start has nothing to join. */
+		if (w == 0 && used == 0)
+			continue;
+		buf[n++] = (wchar_t)cp;
+		used += w;
+		if (n == (int)(sizeof buf / sizeof buf[0]) - 1) {
+			addnwstr(buf, n);
+			n = 0;
+		}
+	}
+	if (n > 0)
+		addnwstr(buf, n);
+	attrset(A_NORMAL);
+	return used;
+}
+
+int draw_text(int y, int x, int width, const char *text, attr_t attr)
+{
+	return draw_textn(y, x, width, text, strlen(text), attr);
+}
+
+void draw_field(int y, int x, int width, const char *text, attr_t attr)
+{
+	int used = draw_text(y, x, width, text, attr);
+
+	if (used < width) {
+		attrset(attr);
+		mvhline(y, x + used, ' ', width - used);
+		attrset(A_NORMAL);
+	}
+}
+
+void draw_row(int y, attr_t attr)
+{
+	attrset(attr);
+	mvhline(y, 0, ' ', COLS);
+	attrset(A_NORMAL);
+}
+
+void draw_size(char *buf, size_t size, uint64_t bytes)
+{
+	static const char units[] = "KMGT";
+	double v = (double)bytes;
+	int u = -1;
+
+	if (bytes < 1000) {
+		snprintf(buf, size, "%u", (unsigned)bytes);
+		return;
+	}
+	while (v >= 999.5 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 9.95)
+		snprintf(buf, size, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, size, "%.0f%c", v, units[u]);
+}
+
+void draw_date(char *buf, size_t size, int64_t epoch, int64_t now)
+{
+	time_t t = (time_t)epoch, n = (time_t)now;
+	struct tm tm, tn;
+
+	if (epoch <= 0 || localtime_r(&t, &tm) == NULL || localtime_r(&n, &tn) == NULL) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	if (tm.tm_year == tn.tm_year && tm.tm_yday == tn.tm_yday)
+		strftime(buf, size, "%H:%M", &tm);
+	else if (tm.tm_year == tn.tm_year)
+		strftime(buf, size, "%d %b", &tm);
+	else
+		strftime(buf, size, "%Y-%m-%d", &tm);
+}

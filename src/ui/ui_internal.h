@@ -1,0 +1,138 @@
+/* The full-screen client's state, shared by its screens: the account and its
+ * worker, the folder list, the open folder's messages, the message in the
+ * pager, and the status line. Only the UI thread touches it. */
+#ifndef SKUA_UI_UI_INTERNAL_H
+#define SKUA_UI_UI_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "app/msglist.h"
+#include "app/worker.h"
+#include "mail/message.h"
+#include "ui/keys.h"
+
+struct ui_folder {
+	char *name;          /* server name, for requests */
+	char *display;       /* terminal-safe */
+	unsigned flags;      /* IMAP_FOLDER_* */
+	uint32_t messages, unseen;
+	int counted;         /* 1 once STATUS answered, -1 when it was refused */
+};
+
+/* A line of the pager: a piece of the sanitized text and how to show it. */
+struct pager_line {
+	size_t off, len;     /* into ui.pager_text */
+	unsigned short role; /* enum draw_role */
+	unsigned short name_len;   /* header lines: bytes of "Name:" drawn as a header */
+};
+
+/* A request in flight and what its replies are for. */
+struct ui_pending {
+	uint64_t id;
+	enum worker_req_kind kind;
+	uint32_t uid;        /* FETCH, FLAGS, MOVE: the message */
+	unsigned flags;      /* FLAGS: what changed */
+	int add;
+	char *folder;        /* the folder it was made in */
+};
+
+struct ui {
+	struct app *app;
+	struct worker *worker;
+	char *account_label;         /* "name <address>", terminal-safe */
+	char *account_name;          /* terminal-safe */
+	enum ui_screen screen;
+	enum ui_screen help_from;    /* the screen help returns to */
+	int quit;
+	int dirty;                   /* redraw before the next wait */
+	int64_t now;                 /* wall clock of this loop turn, seconds */
+
+	/* Requests in flight. */
+	struct ui_pending *pending;
+	size_t npending;
+
+	/* Connection and folder list. */
+	uint64_t connect_id;         /* 0 when no CONNECT runs */
+	int connected;               /* a CONNECT succeeded */
+	struct ui_folder *folders;
+	size_t nfolders;
+	size_t folder_cursor, folder_top;
+
+	/* The open folder. */
+	char *folder;                /* server name, NULL if none */
+	char *folder_display;        /* terminal-safe */
+	struct msglist *msgs;
+	uint64_t open_id;            /* 0 when loading ended */
+	size_t load_done, load_total;
+	int load_partial;            /* loading was cancelled or failed: the list is incomplete */
+	int user_moved;              /* the cursor was moved during loading */
+	size_t cursor, top;
+	uint32_t cursor_uid;
+
+	/* The pager. */
+	uint32_t pager_uid;          /* 0 if no message is shown */
+	uint64_t fetch_id;           /* 0 when no fetch runs */
+	uint32_t fetch_uid;
+	size_t fetch_done, fetch_total;
+	struct mail_message *message;
+	char *pager_text;            /* sanitized lines the pager_line entries point into */
+	struct pager_line *lines;
+	size_t nlines;
+	int lines_width;             /* the width the lines were wrapped for */
+	size_t pager_top;
+
+	/* Help. */
+	size_t help_top;
+
+	/* The message line under the status bar. */
+	char note[512];              /* terminal-safe */
+	int note_error;
+	uint64_t note_until_us;      /* 0: until replaced */
+	char op[160];                /* what the worker is doing, terminal-safe */
+};
+
+/* Content rows between the title line and the status bar. */
+int ui_body_rows(void);
+
+/* ui.c */
+void ui_note(struct ui *u, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Posts req and remembers it; returns its id. */
+uint64_t ui_post(struct ui *u, struct worker_req *req, uint32_t uid);
+void ui_cancel_all(struct ui *u);
+void ui_connect(struct ui *u);
+void ui_open_folder(struct ui *u, const char *name, const char *display);
+void ui_show_help(struct ui *u);
+/* The message under the index cursor, or NULL. */
+struct msg_summary *ui_current(struct ui *u);
+/* Sets flags of the message (add or remove) locally and on the server. */
+void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int add);
+/* Moves the message to Trash. */
+void ui_delete(struct ui *u, struct msg_summary *m);
+
+/* Screens: draw the body rows, and handle an action (1 if handled). */
+void screen_folders_draw(struct ui *u);
+int screen_folders_action(struct ui *u, enum ui_action a);
+void screen_index_draw(struct ui *u);
+int screen_index_action(struct ui *u, enum ui_action a);
+/* Keeps the cursor on cursor_uid after the list changed. */
+void screen_index_follow(struct ui *u);
+/* Moves the index cursor to pos (clamped). */
+void screen_index_set_cursor(struct ui *u, size_t pos);
+void screen_pager_draw(struct ui *u);
+int screen_pager_action(struct ui *u, enum ui_action a);
+/* Shows the message at the index cursor: fetches it. */
+void screen_pager_open(struct ui *u);
+/* A fetched message arrived for uid; the pager owns m now. */
+void screen_pager_show(struct ui *u, uint32_t uid, struct mail_message *m);
+void screen_pager_clear(struct ui *u);
+void screen_help_draw(struct ui *u);
+int screen_help_action(struct ui *u, enum ui_action a);
+
+/* status.c: the title line, the status bar and the message line. */
+void status_draw(struct ui *u);
+/* "q:quit  ?:help ..." for the screen, from the live key table. */
+void status_hints(enum ui_screen s, char *buf, size_t size);
+
+#endif
