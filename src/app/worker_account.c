@@ -9,6 +9,7 @@
 #include "app/actions.h"
 #include "app/folders.h"
 #include "app/messages.h"
+#include "app/notify.h"
 #include "app/worker.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -195,7 +196,12 @@ static int run_fetch(struct account_worker *x, struct worker *w, const struct wo
 	if (req->folder == NULL || req->nuids != 1)
 		return err_set(e, ERR_INTERNAL, "fetching a message needs a folder and one UID");
 	final->message = app_message_fetch(x->s, req->folder, req->uids[0], on_progress, &c, e);
-	return final->message != NULL ? 0 : -1;
+	if (final->message == NULL)
+		return -1;
+	/* As `skua read` does: the notifier hears of every message read. */
+	app_notify(x->app, NOTIFY_RECEIVED, "Email read: %s, %s", final->message->from,
+		   final->message->subject);
+	return 0;
 }
 
 static int run_move(struct account_worker *x, const struct worker_req *req,

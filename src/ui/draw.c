@@ -123,6 +123,10 @@ int draw_textn(int y, int x, int width, const char *text, size_t len, attr_t att
 	size_t off = 0;
 	int used = 0, n = 0;
 
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS)
+		return 0;
+	if (width > COLS - x)
+		width = COLS - x;
 	if (width <= 0)
 		return 0;
 	move(y, x);
@@ -153,17 +157,6 @@ int draw_textn(int y, int x, int width, const char *text, size_t len, attr_t att
 int draw_text(int y, int x, int width, const char *text, attr_t attr)
 {
 	return draw_textn(y, x, width, text, strlen(text), attr);
-}
-
-void draw_field(int y, int x, int width, const char *text, attr_t attr)
-{
-	int used = draw_text(y, x, width, text, attr);
-
-	if (used < width) {
-		attrset(attr);
-		mvhline(y, x + used, ' ', width - used);
-		attrset(A_NORMAL);
-	}
 }
 
 void draw_row(int y, attr_t attr)

@@ -44,8 +44,6 @@ int draw_textn(int y, int x, int width, const char *text, size_t len, attr_t att
 /* How many bytes of the len at text fit in width columns, whole characters
  * only; *cols gets the columns they take. */
 size_t draw_fit(const char *text, size_t len, int width, int *cols);
-/* draw_text, then blanks up to width columns. */
-void draw_field(int y, int x, int width, const char *text, attr_t attr);
 /* Blanks a whole row with attr. */
 void draw_row(int y, attr_t attr);
 

@@ -119,6 +119,13 @@ static struct ui_folder *folder_by_name(struct ui *u, const char *name)
 
 void ui_open_folder(struct ui *u, const char *name, const char *display)
 {
+	/* The folder on screen, complete: back to it as it was ($ reloads). */
+	if (u->folder != NULL && strcmp(u->folder, name) == 0 && u->open_id == 0 &&
+	    !u->load_partial && u->screen == SCREEN_FOLDERS) {
+		u->screen = SCREEN_INDEX;
+		u->dirty = 1;
+		return;
+	}
 	if (u->open_id != 0)
 		worker_cancel(u->worker, u->open_id);
 	if (u->fetch_id != 0)
