@@ -276,8 +276,11 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 		return 1;
 	case ACT_BACK:
 	case ACT_FOLDERS:
+		/* Whatever the fetch still brings is dropped: the message the
+		 * user walked away from is not shown, nor marked as read. */
 		if (u->fetch_id != 0)
 			worker_cancel(u->worker, u->fetch_id);
+		u->fetch_id = 0;
 		u->screen = a == ACT_BACK ? SCREEN_INDEX : SCREEN_FOLDERS;
 		u->dirty = 1;
 		return 1;
