@@ -218,8 +218,10 @@ static void close_transport(struct conn *c)
 {
 	if (c->fd < 0)
 		return;
-	conn_meter_final(c);
+	/* The snapshot follows the TLS shutdown so that the segment carrying
+	 * our close_notify is counted like its bytes (the BIO counts those). */
 	conn_tls_shutdown(c);
+	conn_meter_final(c);
 	close(c->fd);
 	c->fd = -1;
 }

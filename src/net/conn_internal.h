@@ -40,6 +40,9 @@ struct conn {
 	/* TCP_INFO taken just before close(), so the last operation has figures. */
 	uint64_t final_segs_in, final_segs_out;
 	int have_final;
+	/* Counters at the end of the last operation: the next one counts from
+	 * there, so nothing that happens between operations is lost. */
+	uint64_t mark_bytes_in, mark_bytes_out, mark_segs_in, mark_segs_out;
 
 	/* Filled by the verify callback to explain a certificate failure. */
 	char peer_names[160];

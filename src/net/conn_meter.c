@@ -1,5 +1,6 @@
 /* Metering of a connection: socket bytes counted at OpenSSL's BIO, TCP
- * segments from TCP_INFO, and the per-operation records built from them. */
+ * segments from TCP_INFO, and the per-operation records built from them.
+ * The records of a connection add up to its totals up to the close. */
 #include "net/conn_internal.h"
 
 #include <netinet/in.h>
@@ -67,9 +68,14 @@ void conn_op_begin(struct conn *c, struct conn_op *op, const char *name)
 	memset(op, 0, sizeof *op);
 	snprintf(op->op, sizeof op->op, "%s", name);
 	op->start_wall_us = clock_wall_us();
-	op->bytes_out = c->wire_out;
-	op->bytes_in = c->wire_in;
-	conn_meter_segs(c, &op->segs_out, &op->segs_in);
+	/* An operation counts from where the previous one ended: segments
+	 * arrive between operations too (a greeting before it is read, session
+	 * tickets, unsolicited lines), and so could bytes read by a call that
+	 * no operation wraps. Nothing is lost; it goes to the next operation. */
+	op->bytes_out = c->mark_bytes_out;
+	op->bytes_in = c->mark_bytes_in;
+	op->segs_out = c->mark_segs_out;
+	op->segs_in = c->mark_segs_in;
 	op->start_mono_us = clock_mono_us();
 }
 
@@ -96,6 +102,10 @@ struct metric_record conn_op_end(struct conn *c, struct conn_op *op, enum err_co
 	r.bytes_in = delta(c->wire_in, op->bytes_in);
 	r.segs_out = delta(segs_out, op->segs_out);
 	r.segs_in = delta(segs_in, op->segs_in);
+	c->mark_bytes_out = c->wire_out;
+	c->mark_bytes_in = c->wire_in;
+	c->mark_segs_out = segs_out;
+	c->mark_segs_in = segs_in;
 	r.ok = result == ERR_NONE;
 	snprintf(r.result, sizeof r.result, "%s", err_code_name(result));
 	if (c->metrics != NULL)

@@ -82,9 +82,11 @@ static void test_imaps_greeting_and_metering(void **state)
 	assert_true(lo.bytes_out > 0 && lo.segs_out > 0);
 	uint64_t bo, bi, so, si;
 	conn_totals(c, &bo, &bi, &so, &si);
-	assert_true(bo >= hs.bytes_out + lo.bytes_out);
-	assert_true(bi >= hs.bytes_in + g.bytes_in);
-	assert_true(so > 0 && si > 0);
+	/* The four operations cover the connection: their sums are the totals. */
+	assert_int_equal(bo, tcp.bytes_out + hs.bytes_out + g.bytes_out + lo.bytes_out);
+	assert_int_equal(bi, tcp.bytes_in + hs.bytes_in + g.bytes_in + lo.bytes_in);
+	assert_int_equal(so, tcp.segs_out + hs.segs_out + g.segs_out + lo.segs_out);
+	assert_int_equal(si, tcp.segs_in + hs.segs_in + g.segs_in + lo.segs_in);
 	mailimap_free(imap);
 	conn_free(c);
 }
@@ -408,6 +410,68 @@ static void test_wait_readable(void **state)
 	assert_string_equal(f.received, "a1 NOOP\r\n");
 }
 
+/* The records of a connection add up to its totals: what happens between
+ * two operations (a greeting that arrives before it is read, an unsolicited
+ * line, a read that no operation wraps) goes to the next one, not lost; the
+ * close is counted too. */
+static void test_records_add_up(void **state)
+{
+	static const char *const script[] = { "* OK fake\r\n", "$TAG OK done\r\n",
+					      FAKE_LATER "* 1 EXISTS\r\n", NULL };
+	struct fake_server f;
+	struct conn_op op;
+	struct err e;
+	(void)state;
+
+	assert_int_equal(fake_server_start(&f, script), 0);
+	struct conn_params p = fixture_conn_params("127.0.0.1", f.port, TLS_MODE_NONE);
+	struct conn *c = conn_open(&p, &e);
+	assert_non_null(c);
+	struct metric_record r[3];
+	r[0] = fixture_find_record("tcp_connect");
+	mailstream *s = conn_stream(c);
+	MMAPString *buf = mmap_string_new("");
+
+	usleep(100000);   /* the greeting arrives before the first operation */
+	conn_op_begin(c, &op, "imap_noop");
+	assert_non_null(mailstream_read_line_remove_eol(s, buf));
+	mailstream_write(s, "a1 NOOP\r\n", 9);
+	mailstream_flush(s);
+	assert_non_null(mailstream_read_line_remove_eol(s, buf));
+	assert_string_equal(buf->str, "a1 OK done");
+	r[1] = conn_op_end(c, &op, ERR_NONE);
+	/* The untagged line comes 300 ms after the answer and is read outside
+	 * any operation. */
+	assert_non_null(mailstream_read_line_remove_eol(s, buf));
+	assert_string_equal(buf->str, "* 1 EXISTS");
+	usleep(100000);
+	conn_op_begin(c, &op, "imap_close");
+	mailstream_close(s);
+	r[2] = conn_op_end(c, &op, ERR_NONE);
+
+	uint64_t bo, bi, so, si, sum_bo = 0, sum_bi = 0, sum_so = 0, sum_si = 0;
+	conn_totals(c, &bo, &bi, &so, &si);
+	for (size_t i = 0; i < 3; i++) {
+		sum_bo += r[i].bytes_out;
+		sum_bi += r[i].bytes_in;
+		sum_so += r[i].segs_out;
+		sum_si += r[i].segs_in;
+	}
+	assert_int_equal(bo, strlen("a1 NOOP\r\n"));
+	assert_int_equal(bi, strlen("* OK fake\r\na1 OK done\r\n* 1 EXISTS\r\n"));
+	assert_int_equal(sum_bo, bo);
+	assert_int_equal(sum_bi, bi);
+	/* SYN and ACK out, SYN-ACK and three lines in at least. */
+	assert_true(so >= 3 && si >= 4);
+	assert_int_equal(sum_so, so);
+	assert_int_equal(sum_si, si);
+	assert_int_equal(r[2].bytes_in, strlen("* 1 EXISTS\r\n"));
+	assert_true(r[2].segs_in >= 1);
+	mmap_string_free(buf);
+	conn_free(c);
+	fake_server_join(&f);
+}
+
 /* A plain connection to a fake server playing script, whose stream has read
  * the greeting, sent "a1 STARTTLS" and read the answer (left in buf). */
 static struct conn *starttls_answered(struct fake_server *f, const char *const *script,
@@ -518,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_io_timeout),
 		cmocka_unit_test(test_cancel_and_tick),
 		cmocka_unit_test(test_wait_readable),
+		cmocka_unit_test(test_records_add_up),
 		cmocka_unit_test(test_starttls_injection),
 		cmocka_unit_test(test_starttls_not_tls),
 	};
