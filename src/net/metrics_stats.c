@@ -130,3 +130,37 @@ size_t metrics_summarize(const struct metric_record *recs, size_t n, int by_acco
 	*out = xreallocarray(sums, nsum, sizeof *sums);
 	return nsum;
 }
+
+static int cmp_by_latency(const void *pa, const void *pb, void *ctx)
+{
+	const struct metric_record *recs = ctx;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	uint64_t x = recs[a].latency_us, y = recs[b].latency_us;
+
+	if (x != y)
+		return (x > y) - (x < y);
+	return (a > b) - (a < b);
+}
+
+const struct metric_record *metrics_median_run(const struct metric_record *recs, size_t n,
+					       const char *op)
+{
+	size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
+	size_t m = 0;
+	const struct metric_record *run = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (recs[i].ok && strcmp(recs[i].op, op) == 0)
+			idx[m++] = i;
+	if (m == 0)
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(recs[i].op, op) == 0)
+				idx[m++] = i;
+	if (m > 0) {
+		qsort_r(idx, m, sizeof *idx, cmp_by_latency, (void *)recs);
+		/* Nearest rank for 50%: the ceil(m / 2)-th smallest. */
+		run = &recs[idx[(m + 1) / 2 - 1]];
+	}
+	free(idx);
+	return run;
+}

@@ -24,6 +24,11 @@ struct metric_summary {
  * then account. Caller frees *out. Returns the number of summaries. */
 size_t metrics_summarize(const struct metric_record *recs, size_t n, int by_account,
 			 struct metric_summary **out);
+/* The run of op that took the median time (nearest rank, as in the
+ * summaries): among its successful records, or all of them when none
+ * succeeded; the earlier record on equal times. NULL when op has none. */
+const struct metric_record *metrics_median_run(const struct metric_record *recs, size_t n,
+					       const char *op);
 /* Median and nearest-rank percentile of values (sorted in place). */
 uint64_t metrics_percentile(uint64_t *values, size_t n, double pct);
 

@@ -235,6 +235,39 @@ static void test_summarize_groups(void **state)
 	assert_null(s);
 }
 
+/* The report's rows are real runs: the one at the summaries' median time. */
+static void test_median_run(void **state)
+{
+	static const uint64_t ms[] = { 5, 1, 3, 9, 2 };
+	struct metric_record recs[8];
+	struct metric_summary *s;
+	const struct metric_record *run;
+	(void)state;
+
+	/* imap_fetch: 5, 1, 3 ms ok, a failure at 9 ms, 2 ms ok, and 3 ms ok on
+	 * another account: the median of 1, 2, 3, 3, 5 is the first 3 ms run;
+	 * the failure does not count. */
+	for (size_t i = 0; i < 5; i++) {
+		recs[i] = sample("imap_fetch", "work", ms[i] * 1000, i != 3);
+		recs[i].bytes_in = 1000 * (i + 1);
+	}
+	recs[5] = sample("smtp_send", "work", 7000, 0);
+	recs[6] = sample("smtp_send", "work", 4000, 0);
+	recs[7] = sample("imap_fetch", "home", 3000, 1);
+	run = metrics_median_run(recs, 8, "imap_fetch");
+	assert_non_null(run);
+	assert_ptr_equal(run, &recs[2]);
+	assert_int_equal(run->bytes_in, 3000);
+	assert_int_equal(metrics_summarize(recs, 8, 0, &s), 2);
+	assert_int_equal(s[0].median_latency_us, run->latency_us);
+	free(s);
+	/* Only failures: the median over all of them. */
+	run = metrics_median_run(recs, 8, "smtp_send");
+	assert_ptr_equal(run, &recs[6]);
+	assert_null(metrics_median_run(recs, 8, "imap_login"));
+	assert_null(metrics_median_run(recs, 0, "imap_fetch"));
+}
+
 static void test_sink_ring(void **state)
 {
 	struct metrics_sink *s = metrics_sink_new(NULL, 3, NULL);
@@ -345,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_header_and_throughput),
 		cmocka_unit_test(test_percentile_edges),
 		cmocka_unit_test(test_summarize_groups),
+		cmocka_unit_test(test_median_run),
 		cmocka_unit_test(test_sink_ring),
 		cmocka_unit_test(test_sink_log_file),
 		cmocka_unit_test(test_sink_log_failures),
