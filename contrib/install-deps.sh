@@ -6,7 +6,7 @@ set -eu
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libetpan-dev libncurses-dev libssl-dev libmagic-dev libsqlite3-dev libcmocka-dev
 dovecot-core dovecot-imapd dovecot-lmtpd dovecot-submissiond postfix
-openssl ca-certificates tmux mandoc python3 procps iproute2 file"
+openssl ca-certificates tmux mandoc python3 procps iproute2 file tshark"
 
 missing=""
 for p in $PACKAGES; do
@@ -27,6 +27,8 @@ fi
 # services must not start (or ask questions) during installation.
 export DEBIAN_FRONTEND=noninteractive
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+# tshark (the capture test) would ask whether ordinary users may capture.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 policy=/usr/sbin/policy-rc.d
 made_policy=no
 if [ ! -e "$policy" ]; then
