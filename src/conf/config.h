@@ -10,6 +10,15 @@
 #include "conf/account.h"
 #include "util/err.h"
 
+/* How new mail is watched for: auto picks NOTIFY, else IDLE on INBOX, else
+ * polling; the others force one way (and fail where the server lacks it). */
+enum conf_watch {
+	CONF_WATCH_AUTO = 0,
+	CONF_WATCH_NOTIFY,
+	CONF_WATCH_IDLE,
+	CONF_WATCH_POLL,
+};
+
 struct config {
 	char *path;              /* the file that was read */
 	struct account *accounts; /* in file order */
@@ -21,6 +30,8 @@ struct config {
 	char *notify_host;
 	uint16_t notify_port;
 	char *editor;            /* NULL: $VISUAL, then $EDITOR */
+	enum conf_watch new_mail_watch;
+	int poll_interval;       /* seconds between checks when polling for new mail */
 	char **warnings;         /* sentences for the caller to show; not errors */
 	size_t nwarnings;
 };

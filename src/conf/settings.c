@@ -32,6 +32,10 @@ const struct setting settings_table[] = {
 	G("notify_port", SETTING_PORT, notify_port, "9999", NULL, "port where skua-notifyd listens"),
 	G("editor", SETTING_COMMAND, editor, NULL, "$VISUAL, then $EDITOR",
 	  "command that edits a message; the file name is appended"),
+	G("new_mail_watch", SETTING_WATCH, new_mail_watch, "auto", NULL,
+	  "how to learn of new mail: NOTIFY, IDLE on INBOX, polling, or the best offered"),
+	G("poll_interval", SETTING_SECONDS, poll_interval, "60", NULL,
+	  "seconds between checks for new mail when the server offers neither NOTIFY nor IDLE"),
 
 	A("provider", SETTING_PROVIDER, provider, "custom", NULL,
 	  "preset that fills in hosts, ports and TLS modes"),
@@ -188,6 +192,12 @@ static const char *provider_name(int i)
 	return account_provider_name((enum conf_provider)i);
 }
 
+static const char *watch_name(int i)
+{
+	static const char *const names[] = { "auto", "notify", "idle", "poll", "?" };
+	return names[i];
+}
+
 static int parse_number(const char *value, long min, long max, long *out)
 {
 	long v = 0;
@@ -309,6 +319,11 @@ int settings_store(const struct setting *s, const char *value, void *base, struc
 			return bad_value(s, value, e, "gmail, outlook, fastmail, local or custom");
 		*(enum conf_provider *)field = (enum conf_provider)i;
 		return 0;
+	case SETTING_WATCH:
+		if ((i = match_name(value, watch_name)) < 0)
+			return bad_value(s, value, e, "auto, notify, idle or poll");
+		*(enum conf_watch *)field = (enum conf_watch)i;
+		return 0;
 	}
 	char **str = field;
 	free(*str);
@@ -363,6 +378,7 @@ const char *settings_type_name(enum setting_type type)
 	case SETTING_TLS: return "implicit|starttls|none";
 	case SETTING_AUTH: return "auto|plain|login|xoauth2";
 	case SETTING_PROVIDER: return "gmail|outlook|fastmail|local|custom";
+	case SETTING_WATCH: return "auto|notify|idle|poll";
 	}
 	return "?";
 }

@@ -26,6 +26,7 @@ enum setting_type {
 	SETTING_TLS,
 	SETTING_AUTH,
 	SETTING_PROVIDER,
+	SETTING_WATCH,    /* auto|notify|idle|poll */
 };
 
 #define SETTING_SECONDS_MIN 1
