@@ -12,6 +12,8 @@ const struct cli_command cli_commands[] = {
 	{ "save", "[FOLDER] UID DIR", "save every attachment of a message into DIR", 1, cmd_save },
 	{ "stats", "[--by-account] [--report]",
 	  "summarise the metrics log per operation", 0, cmd_stats },
+	{ "watch", "[--once]",
+	  "report new mail in INBOX and the subscribed folders as it arrives", 1, cmd_watch },
 	{ NULL, NULL, NULL, 0, NULL },
 };
 

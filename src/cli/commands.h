@@ -30,6 +30,7 @@ int cmd_list(struct app *a, const struct cli_options *o, int argc, char **argv, 
 int cmd_read(struct app *a, const struct cli_options *o, int argc, char **argv, struct err *e);
 int cmd_save(struct app *a, const struct cli_options *o, int argc, char **argv, struct err *e);
 int cmd_stats(struct app *a, const struct cli_options *o, int argc, char **argv, struct err *e);
+int cmd_watch(struct app *a, const struct cli_options *o, int argc, char **argv, struct err *e);
 
 /* Shared helpers of the commands (cli/util.c). */
 /* Prints text from a server or a message with escape sequences and controls
