@@ -33,6 +33,9 @@
 #define NOTIFY_PER_EVENT 5
 /* Rounds of fetching per wake-up before waiting again. */
 #define CATCHUP_ROUNDS 5
+/* Folders the watcher keeps track of; a server naming more (under NOTIFY it
+ * may name any) gets the rest ignored rather than skua's memory. */
+#define FOLDERS_MAX 10000
 /* Folders whose new messages are no news: copies, drafts, virtual views. */
 #define EXCLUDED_ROLES                                                                      \
 	(IMAP_FOLDER_SENT | IMAP_FOLDER_DRAFTS | IMAP_FOLDER_TRASH | IMAP_FOLDER_JUNK |     \
@@ -239,7 +242,7 @@ static void on_status(struct watch *w, const struct imap_push *p)
 	struct wfolder *f = find(w, p->folder);
 	int counts_changed;
 
-	if (f == NULL && w->mode == WATCH_MODE_NOTIFY) {
+	if (f == NULL && w->mode == WATCH_MODE_NOTIFY && w->nf < FOLDERS_MAX) {
 		/* Created since the LIST; the server only reports INBOX and
 		 * subscribed folders. */
 		f = find_or_add(w, p->folder);
@@ -275,6 +278,8 @@ static void on_list(struct watch *w, const struct imap_push *p)
 {
 	struct wfolder *f = find(w, p->folder);
 
+	if (f == NULL && w->nf >= FOLDERS_MAX)
+		return;
 	if (f == NULL) {
 		/* Created while watched: every message in it is new, so its
 		 * baseline is empty and takes the UIDVALIDITY it gets first. */

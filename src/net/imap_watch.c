@@ -17,6 +17,9 @@
  * or hostile, and the session is dropped. */
 #define RESP_LINE_MAX (64 * 1024)
 #define RESP_MAX (1024 * 1024)
+/* Responses one wait reads before it returns, so that a server that never
+ * stops talking cannot keep the caller from acting on what it said. */
+#define WAIT_RESPONSES_MAX 256
 
 /* A command's own interest in untagged responses: returns 1 when it took r
  * (which then is not handed to the push callback). */
@@ -716,6 +719,8 @@ int imap_watch_wait(struct imap_session *s, int timeout_ms, imap_push_fn fn, voi
 			n = -1;
 			break;
 		}
+		if (n == WAIT_RESPONSES_MAX)
+			break;
 		rc = conn_wait_readable(s->conn, s->imap->imap_stream, 0, e);
 	}
 	if (rc < 0) {
