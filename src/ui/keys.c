@@ -35,9 +35,11 @@ static const struct action_info {
 	[ACT_REFRESH] = { "refresh", "Load it again from the server" },
 	[ACT_CANCEL] = { "cancel", "Cancel the running network operation" },
 	[ACT_REDRAW] = { "redraw", "Redraw the screen" },
+	[ACT_STATS] = { "stats", "Show the network statistics" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
+#define STATS_SCREEN (1u << SCREEN_STATS)
 
 /* Where an action means something more precise on some screens. */
 static const struct screen_note {
@@ -59,15 +61,24 @@ static const struct screen_note {
 	{ ACT_BACK, 1u << SCREEN_HELP, "Leave help" },
 	{ ACT_REFRESH, 1u << SCREEN_FOLDERS, "Fetch the folders and counts again" },
 	{ ACT_REFRESH, 1u << SCREEN_INDEX, "Load the folder again" },
+	{ ACT_REFRESH, STATS_SCREEN, "Read the metrics log again" },
+	{ ACT_DOWN, STATS_SCREEN, "Select the next operation" },
+	{ ACT_UP, STATS_SCREEN, "Select the previous operation" },
+	{ ACT_FIRST, STATS_SCREEN, "Select the first operation" },
+	{ ACT_LAST, STATS_SCREEN, "Select the last operation" },
+	{ ACT_BACK, STATS_SCREEN, "Leave the statistics" },
+	{ ACT_STATS, STATS_SCREEN, "Leave the statistics" },
 };
 
-static const char *const screen_names[SCREEN_COUNT] = { "folders", "index", "pager", "help" };
+static const char *const screen_names[SCREEN_COUNT] = { "folders", "index", "pager", "help",
+							 "stats" };
 
 #define ON_F (1u << SCREEN_FOLDERS)
 #define ON_I (1u << SCREEN_INDEX)
 #define ON_P (1u << SCREEN_PAGER)
 #define ON_H (1u << SCREEN_HELP)
-#define ON_ALL (ON_F | ON_I | ON_P | ON_H)
+#define ON_S (1u << SCREEN_STATS)
+#define ON_ALL (ON_F | ON_I | ON_P | ON_H | ON_S)
 #define FN(k) (KEY_FN | (k))
 
 struct binding {
@@ -77,10 +88,10 @@ struct binding {
 };
 
 static const struct binding defaults[] = {
-	{ ON_F | ON_I | ON_H, 'j', ACT_DOWN },
+	{ ON_F | ON_I | ON_H | ON_S, 'j', ACT_DOWN },
 	{ ON_ALL, FN(KEY_DOWN), ACT_DOWN },
 	{ ON_P, '\n', ACT_DOWN },
-	{ ON_F | ON_I | ON_H, 'k', ACT_UP },
+	{ ON_F | ON_I | ON_H | ON_S, 'k', ACT_UP },
 	{ ON_ALL, FN(KEY_UP), ACT_UP },
 	{ ON_P, FN(KEY_BACKSPACE), ACT_UP },
 	{ ON_ALL, ' ', ACT_PAGE_DOWN },
@@ -93,13 +104,13 @@ static const struct binding defaults[] = {
 	{ ON_ALL, FN(KEY_END), ACT_LAST },
 	{ ON_F | ON_I, '\n', ACT_OPEN },
 	{ ON_F | ON_I, FN(KEY_RIGHT), ACT_OPEN },
-	{ ON_I | ON_P | ON_H, 'q', ACT_BACK },
+	{ ON_I | ON_P | ON_H | ON_S, 'q', ACT_BACK },
 	{ ON_P, 'i', ACT_BACK },
 	{ ON_I | ON_P, FN(KEY_LEFT), ACT_BACK },
 	{ ON_H, '?', ACT_BACK },
 	{ ON_F, 'q', ACT_QUIT },
 	{ ON_ALL, 'Q', ACT_QUIT },
-	{ ON_F | ON_I | ON_P, '?', ACT_HELP },
+	{ ON_F | ON_I | ON_P | ON_S, '?', ACT_HELP },
 	{ ON_I | ON_P, 'c', ACT_FOLDERS },
 	{ ON_I | ON_P, 'y', ACT_FOLDERS },
 	{ ON_I | ON_P, '\t', ACT_NEXT_UNREAD },
@@ -108,9 +119,10 @@ static const struct binding defaults[] = {
 	{ ON_I | ON_P, 'd', ACT_DELETE },
 	{ ON_I | ON_P, 'F', ACT_FLAG },
 	{ ON_I | ON_P, 'N', ACT_TOGGLE_NEW },
-	{ ON_F | ON_I, '$', ACT_REFRESH },
+	{ ON_F | ON_I | ON_S, '$', ACT_REFRESH },
 	{ ON_F | ON_I | ON_P, KEY_CTRL('G'), ACT_CANCEL },
 	{ ON_ALL, KEY_CTRL('L'), ACT_REDRAW },
+	{ ON_ALL, 'S', ACT_STATS },
 };
 
 static struct binding *table;

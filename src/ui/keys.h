@@ -12,6 +12,7 @@ enum ui_screen {
 	SCREEN_INDEX,
 	SCREEN_PAGER,
 	SCREEN_HELP,
+	SCREEN_STATS,
 	SCREEN_COUNT,
 };
 
@@ -37,6 +38,7 @@ enum ui_action {
 	ACT_REFRESH,
 	ACT_CANCEL,
 	ACT_REDRAW,
+	ACT_STATS,
 	ACT_COUNT,
 };
 
@@ -52,7 +54,7 @@ const char *keys_action_name(enum ui_action a);
 const char *keys_action_note(enum ui_action a, enum ui_screen s);
 /* ACT_NONE if name is no action. */
 enum ui_action keys_action_by_name(const char *name);
-/* "folders", "index", "pager", "help". */
+/* "folders", "index", "pager", "help", "stats". */
 const char *keys_screen_name(enum ui_screen s);
 
 /* The action bound to key on screen, ACT_NONE if none. */

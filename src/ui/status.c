@@ -15,12 +15,13 @@ int ui_body_rows(void)
 }
 
 static const enum ui_action hint_actions[SCREEN_COUNT][8] = {
-	[SCREEN_FOLDERS] = { ACT_QUIT, ACT_OPEN, ACT_REFRESH, ACT_HELP },
+	[SCREEN_FOLDERS] = { ACT_QUIT, ACT_OPEN, ACT_REFRESH, ACT_STATS, ACT_HELP },
 	[SCREEN_INDEX] = { ACT_BACK, ACT_OPEN, ACT_DELETE, ACT_FLAG, ACT_TOGGLE_NEW, ACT_FOLDERS,
 			   ACT_HELP },
 	[SCREEN_PAGER] = { ACT_BACK, ACT_NEXT_MESSAGE, ACT_PREV_MESSAGE, ACT_DELETE, ACT_FLAG,
 			   ACT_HELP },
 	[SCREEN_HELP] = { ACT_BACK, ACT_DOWN, ACT_UP },
+	[SCREEN_STATS] = { ACT_BACK, ACT_DOWN, ACT_UP, ACT_REFRESH, ACT_HELP },
 };
 
 void status_hints(enum ui_screen s, char *buf, size_t size)

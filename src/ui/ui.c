@@ -451,6 +451,13 @@ static void loop_key(void *ctx, int key)
 	switch (a) {
 	case ACT_QUIT: u->quit = 1; return;
 	case ACT_HELP: ui_show_help(u); return;
+	case ACT_STATS:
+		if (u->screen != SCREEN_STATS) {
+			screen_stats_open(u);
+			return;
+		}
+		handled = screen_stats_action(u, a);
+		break;
 	case ACT_CANCEL: cancel_running(u); return;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
@@ -464,6 +471,7 @@ static void loop_key(void *ctx, int key)
 		case SCREEN_INDEX: handled = screen_index_action(u, a); break;
 		case SCREEN_PAGER: handled = screen_pager_action(u, a); break;
 		case SCREEN_HELP: handled = screen_help_action(u, a); break;
+		case SCREEN_STATS: handled = screen_stats_action(u, a); break;
 		case SCREEN_COUNT: break;
 		}
 	}
@@ -506,6 +514,7 @@ static void loop_redraw(void *ctx)
 	case SCREEN_INDEX: screen_index_draw(u); break;
 	case SCREEN_PAGER: screen_pager_draw(u); break;
 	case SCREEN_HELP: screen_help_draw(u); break;
+	case SCREEN_STATS: screen_stats_draw(u); break;
 	case SCREEN_COUNT: break;
 	}
 	status_draw(u);
@@ -537,6 +546,7 @@ static void ui_free_state(struct ui *u)
 		free(u->pending[i].folder);
 	free(u->pending);
 	screen_pager_clear(u);
+	screen_stats_free(u);
 	msglist_free(u->msgs);
 	free(u->folder);
 	free(u->folder_display);
@@ -591,6 +601,7 @@ int ui_main(const char *config_path, const char *account)
 	}
 	memset(&u, 0, sizeof u);
 	u.app = a;
+	u.run_start_wall_us = clock_wall_us();
 	label = xasprintf("%s <%s>", a->account->name, a->account->address);
 	u.account_label = safe_text_terminal(label, 0);
 	u.account_name = safe_text_terminal(a->account->name, 0);

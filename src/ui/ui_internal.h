@@ -11,6 +11,7 @@
 #include "app/msglist.h"
 #include "app/worker.h"
 #include "mail/message.h"
+#include "net/metrics.h"
 #include "ui/keys.h"
 
 struct ui_folder {
@@ -86,6 +87,15 @@ struct ui {
 	/* Help. */
 	size_t help_top;
 
+	/* Statistics: records of earlier runs from the metrics log (this run's
+	 * come from the sink), and the selected row. */
+	enum ui_screen stats_from;   /* the screen stats returns to */
+	uint64_t run_start_wall_us;  /* records before this are earlier runs' */
+	struct metric_record *stats_log;
+	size_t nstats_log;
+	int stats_log_loaded;
+	size_t stats_cursor, stats_top;
+
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
 	int note_error;
@@ -129,6 +139,11 @@ void screen_pager_show(struct ui *u, uint32_t uid, struct mail_message *m);
 void screen_pager_clear(struct ui *u);
 void screen_help_draw(struct ui *u);
 int screen_help_action(struct ui *u, enum ui_action a);
+/* Shows the statistics, reading the metrics log of earlier runs once. */
+void screen_stats_open(struct ui *u);
+void screen_stats_draw(struct ui *u);
+int screen_stats_action(struct ui *u, enum ui_action a);
+void screen_stats_free(struct ui *u);
 
 /* status.c: the title line, the status bar and the message line. */
 void status_draw(struct ui *u);

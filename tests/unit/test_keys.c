@@ -33,6 +33,11 @@ static void test_defaults(void **state)
 	assert_int_equal(keys_lookup(SCREEN_INDEX, 'd'), ACT_DELETE);
 	assert_int_equal(keys_lookup(SCREEN_FOLDERS, 'd'), ACT_NONE);
 	assert_int_equal(keys_lookup(SCREEN_INDEX, KEY_CTRL('G')), ACT_CANCEL);
+	/* The statistics are one key away from every screen. */
+	for (int s = 0; s < SCREEN_COUNT; s++)
+		assert_int_equal(keys_lookup((enum ui_screen)s, 'S'), ACT_STATS);
+	assert_int_equal(keys_lookup(SCREEN_STATS, 'q'), ACT_BACK);
+	assert_string_equal(keys_screen_name(SCREEN_STATS), "stats");
 	/* Every screen can be left and shows its keys. */
 	for (int s = 0; s < SCREEN_COUNT; s++) {
 		int k;
