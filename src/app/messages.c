@@ -12,6 +12,7 @@
 #include "util/xalloc.h"
 
 struct list_ctx {
+	uint32_t uid_first;
 	app_summary_fn fn;
 	imap_progress_fn progress;
 	void *ctx;
@@ -28,6 +29,11 @@ static void list_progress(size_t done, size_t total, void *ctx)
 static int decode_summary(const struct imap_summary *m, void *ctx)
 {
 	struct list_ctx *lc = ctx;
+
+	/* UID FETCH n:* answers with the last message even when its UID is
+	 * below n. */
+	if (m->uid < lc->uid_first)
+		return 0;
 	char *subject = mime_words_decode(m->subject ? m->subject : "");
 	char *name = mime_words_decode(m->from_name ? m->from_name : "");
 	struct app_summary a = {
@@ -50,15 +56,21 @@ static int decode_summary(const struct imap_summary *m, void *ctx)
 int app_messages_list(struct imap_session *s, const char *folder, app_summary_fn fn,
 		      imap_progress_fn progress, void *ctx, struct err *e)
 {
+	return app_messages_list_from(s, folder, 1, fn, progress, ctx, e);
+}
+
+int app_messages_list_from(struct imap_session *s, const char *folder, uint32_t uid_first,
+			   app_summary_fn fn, imap_progress_fn progress, void *ctx, struct err *e)
+{
 	struct imap_select_info info;
-	struct list_ctx lc = { fn, progress, ctx };
+	struct list_ctx lc = { uid_first ? uid_first : 1, fn, progress, ctx };
 
 	if (imap_select(s, folder, 1, &info, e) != 0)
 		return -1;
-	if (info.exists == 0)
+	if (info.exists == 0 || (info.uidnext != 0 && info.uidnext <= lc.uid_first))
 		return 0;
-	return imap_fetch_summaries(s, 1, 0, decode_summary, progress ? list_progress : NULL, &lc,
-				    e);
+	return imap_fetch_summaries(s, lc.uid_first, 0, decode_summary,
+				    progress ? list_progress : NULL, &lc, e);
 }
 
 struct mail_message *app_message_read(struct imap_session *s, const char *folder, uint32_t uid,

@@ -27,6 +27,10 @@ typedef int (*app_summary_fn)(const struct app_summary *m, void *ctx);
 /* Selects folder (server name) read-only and streams every summary to fn. */
 int app_messages_list(struct imap_session *s, const char *folder, app_summary_fn fn,
 		      imap_progress_fn progress, void *ctx, struct err *e);
+/* The same for the messages with a UID of uid_first or more only (new mail
+ * in a folder already listed); none when the folder's UIDNEXT says so. */
+int app_messages_list_from(struct imap_session *s, const char *folder, uint32_t uid_first,
+			   app_summary_fn fn, imap_progress_fn progress, void *ctx, struct err *e);
 
 /* Fetches and parses one message (without setting \Seen). Caller frees with
  * mail_message_free. */

@@ -182,7 +182,12 @@ static int run_open(struct account_worker *x, struct worker *w, const struct wor
 
 	if (req->folder == NULL)
 		return err_set(e, ERR_INTERNAL, "opening a folder needs its name");
-	rc = app_messages_list(x->s, req->folder, on_summary, on_progress, &c, e);
+	if (req->kind == WORKER_REQ_NEWER)
+		rc = req->nuids == 1 ? app_messages_list_from(x->s, req->folder, req->uids[0],
+							      on_summary, on_progress, &c, e)
+				     : err_set(e, ERR_INTERNAL, "loading new messages needs a UID");
+	else
+		rc = app_messages_list(x->s, req->folder, on_summary, on_progress, &c, e);
 	/* What arrived before a failure or a cancel is still worth showing. */
 	flush_batch(&c);
 	return rc;
@@ -238,6 +243,7 @@ static int run_request(struct account_worker *x, struct worker *w, const struct 
 	case WORKER_REQ_CONNECT:
 		return run_connect(x, w, req, e);
 	case WORKER_REQ_OPEN:
+	case WORKER_REQ_NEWER:
 		return run_open(x, w, req, e);
 	case WORKER_REQ_FETCH:
 		return run_fetch(x, w, req, final, e);

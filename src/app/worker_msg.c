@@ -36,6 +36,7 @@ const char *worker_req_kind_name(enum worker_req_kind kind)
 	switch (kind) {
 	case WORKER_REQ_CONNECT: return "connect";
 	case WORKER_REQ_OPEN: return "open folder";
+	case WORKER_REQ_NEWER: return "load new messages";
 	case WORKER_REQ_FETCH: return "fetch message";
 	case WORKER_REQ_FLAGS: return "change flags";
 	case WORKER_REQ_MOVE: return "move";

@@ -24,6 +24,7 @@
 enum worker_req_kind {
 	WORKER_REQ_CONNECT,  /* log in, list the folders, then each one's STATUS counts */
 	WORKER_REQ_OPEN,     /* folder: select read-only, stream every summary */
+	WORKER_REQ_NEWER,    /* folder, uids[0]: stream the summaries from that UID on */
 	WORKER_REQ_FETCH,    /* folder, uids[0]: fetch the message and parse it */
 	WORKER_REQ_FLAGS,    /* folder, uids: add (add = 1) or remove flags */
 	WORKER_REQ_MOVE,     /* folder, uids to dest; dest NULL: the Trash folder */
@@ -53,7 +54,7 @@ enum worker_reply_kind {
 	WORKER_PROGRESS,       /* done of total: messages for OPEN, bytes for FETCH */
 	WORKER_FOLDERS,        /* CONNECT: the folder list, sorted, before any counts */
 	WORKER_FOLDER_STATUS,  /* CONNECT: the counts of folders[index] of that list */
-	WORKER_SUMMARIES,      /* OPEN: up to WORKER_BATCH summaries */
+	WORKER_SUMMARIES,      /* OPEN, NEWER: up to WORKER_BATCH summaries */
 	WORKER_DONE,           /* final */
 	WORKER_ERROR,          /* final: err says what failed and why */
 	WORKER_CANCELLED,      /* final */

@@ -32,6 +32,7 @@ struct config {
 	char *editor;            /* NULL: $VISUAL, then $EDITOR */
 	enum conf_watch new_mail_watch;
 	int poll_interval;       /* seconds between checks when polling for new mail */
+	int bell_on_new_mail;    /* the full-screen client beeps on new mail */
 	char **warnings;         /* sentences for the caller to show; not errors */
 	size_t nwarnings;
 };

@@ -36,6 +36,8 @@ const struct setting settings_table[] = {
 	  "how to learn of new mail: NOTIFY, IDLE on INBOX, polling, or the best offered"),
 	G("poll_interval", SETTING_SECONDS, poll_interval, "60", NULL,
 	  "seconds between checks for new mail when the server offers neither NOTIFY nor IDLE"),
+	G("bell_on_new_mail", SETTING_BOOL, bell_on_new_mail, "no", NULL,
+	  "ring the terminal bell when new mail arrives while the full-screen client runs"),
 
 	A("provider", SETTING_PROVIDER, provider, "custom", NULL,
 	  "preset that fills in hosts, ports and TLS modes"),

@@ -1,4 +1,4 @@
-/* The poll() loop: keyboard, signal self-pipe, worker pipe, timers. */
+/* The poll() loop: keyboard, signal self-pipe, worker and watcher pipes, timers. */
 #include "ui/loop.h"
 
 #include <curses.h>
@@ -134,8 +134,10 @@ int loop_read_key(int *key)
 	return 1;
 }
 
-void loop_run(const struct loop_ops *ops, void *ctx, int watch_fd)
+void loop_run(const struct loop_ops *ops, void *ctx, const int *fds, size_t nfds)
 {
+	if (nfds > LOOP_FDS_MAX)
+		nfds = LOOP_FDS_MAX;
 	while (!ops->done(ctx)) {
 		unsigned char sigs[32];
 		ssize_t n;
@@ -151,12 +153,13 @@ void loop_run(const struct loop_ops *ops, void *ctx, int watch_fd)
 		ops->replies(ctx);
 		timeout = run_timers();
 		ops->redraw(ctx);
-		struct pollfd p[3] = {
+		struct pollfd p[2 + LOOP_FDS_MAX] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = sig_rd, .events = POLLIN },
-			{ .fd = watch_fd, .events = POLLIN },
 		};
-		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+		for (size_t i = 0; i < nfds; i++)
+			p[2 + i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		if (poll(p, (nfds_t)(2 + nfds), timeout) < 0 && errno != EINTR)
 			break;
 		/* The terminal went away: nothing more can be read or shown. */
 		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))

@@ -1,11 +1,12 @@
 /* The one event loop of the full-screen client. Each turn: signals from the
  * self-pipe, then every key ncurses has (it buffers input, so poll() alone
  * would miss keys), then the worker's replies, then due timers, then one
- * redraw, then poll() on the keyboard, the self-pipe and the worker's pipe
- * until something happens or the next timer is due. */
+ * redraw, then poll() on the keyboard, the self-pipe, the worker's and the
+ * new-mail watcher's pipes until something happens or the next timer is due. */
 #ifndef SKUA_UI_LOOP_H
 #define SKUA_UI_LOOP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -29,8 +30,10 @@ void loop_signals_restore(void);
 void loop_timer_at(uint64_t at_us, void (*fn)(void *), void *ctx);
 void loop_timer_cancel(void (*fn)(void *), void *ctx);
 
-/* Runs until ops->done; watch_fd (or -1) is polled for ops->replies. */
-void loop_run(const struct loop_ops *ops, void *ctx, int watch_fd);
+/* Runs until ops->done; the nfds descriptors of fds (at most LOOP_FDS_MAX;
+ * -1 entries are skipped) are polled for ops->replies. */
+#define LOOP_FDS_MAX 4
+void loop_run(const struct loop_ops *ops, void *ctx, const int *fds, size_t nfds);
 
 /* Reads one key without waiting: 1 with *key set, 0 when none is buffered. */
 int loop_read_key(int *key);

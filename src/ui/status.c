@@ -58,8 +58,16 @@ static void last_operation(struct ui *u, struct strbuf *b, int width)
 	char in[16], out[16], rate[16];
 	struct strbuf piece = STRBUF_INIT;
 
-	if (u->app->metrics == NULL || metrics_sink_last(u->app->metrics, &r) != 0)
+	struct metric_record recent[8];
+	size_t n = u->app->metrics != NULL ? metrics_sink_recent(u->app->metrics, recent, 8) : 0;
+
+	/* The watcher's waits for pushed mail are time spent idle, not work. */
+	while (n > 0 && (strcmp(recent[n - 1].op, "imap_wait") == 0 ||
+			 strcmp(recent[n - 1].op, "imap_idle") == 0))
+		n--;
+	if (n == 0)
 		return;
+	r = recent[n - 1];
 	draw_size(in, sizeof in, r.bytes_in);
 	draw_size(out, sizeof out, r.bytes_out);
 	draw_size(rate, sizeof rate, (uint64_t)metric_throughput(&r));
@@ -95,6 +103,8 @@ static void draw_status_bar(struct ui *u)
 	} else if (u->screen == SCREEN_FOLDERS) {
 		strbuf_printf(&left, " | %zu folder%s", u->nfolders, u->nfolders == 1 ? "" : "s");
 	}
+	if (u->new_mail[0] != '\0')
+		strbuf_printf(&left, " | %s", u->new_mail);
 	draw_row(y, draw_attr(ROLE_STATUS));
 	lw = draw_text(y, 1, COLS - 2, left.s, draw_attr(ROLE_STATUS));
 	room = COLS - 1 - lw - 4;

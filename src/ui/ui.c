@@ -23,6 +23,8 @@
 
 /* How long a note (not an error) stays on the message line. */
 #define NOTE_US 5000000
+/* How long the new-mail mark stays at least, whatever keys come. */
+#define NEW_MAIL_SEEN_US 2000000
 
 static void note_expired(void *ctx)
 {
@@ -109,7 +111,7 @@ void ui_connect(struct ui *u)
 	u->dirty = 1;
 }
 
-static struct ui_folder *folder_by_name(struct ui *u, const char *name)
+struct ui_folder *ui_folder_find(struct ui *u, const char *name)
 {
 	for (size_t i = 0; name != NULL && i < u->nfolders; i++)
 		if (strcmp(u->folders[i].name, name) == 0)
@@ -130,7 +132,11 @@ void ui_open_folder(struct ui *u, const char *name, const char *display)
 		worker_cancel(u->worker, u->open_id);
 	if (u->fetch_id != 0)
 		worker_cancel(u->worker, u->fetch_id);
+	if (u->newer_id != 0)
+		worker_cancel(u->worker, u->newer_id);
 	u->fetch_id = 0;
+	u->newer_id = 0;
+	u->newer_again = 0;
 	screen_pager_clear(u);
 	msglist_free(u->msgs);
 	u->msgs = msglist_new();
@@ -173,7 +179,7 @@ void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int ad
 
 void ui_delete(struct ui *u, struct msg_summary *m)
 {
-	struct ui_folder *f = folder_by_name(u, u->folder);
+	struct ui_folder *f = ui_folder_find(u, u->folder);
 
 	if (m->mark)
 		return;
@@ -240,9 +246,9 @@ static void connect_reply(struct ui *u, struct worker_reply *r)
 }
 
 /* Keeps the folder list's counts in step with what the index shows. */
-static void update_folder_counts(struct ui *u)
+void ui_update_folder_counts(struct ui *u)
 {
-	struct ui_folder *f = folder_by_name(u, u->folder);
+	struct ui_folder *f = ui_folder_find(u, u->folder);
 
 	if (f == NULL || u->load_partial || u->open_id != 0)
 		return;
@@ -273,7 +279,12 @@ static void open_reply(struct ui *u, struct worker_reply *r)
 			unread = msglist_next_unread(u->msgs, n - 1);
 			screen_index_set_cursor(u, unread >= 0 ? (size_t)unread : n - 1);
 		}
-		update_folder_counts(u);
+		ui_update_folder_counts(u);
+		/* Mail that came while the folder loaded may have missed the fetch. */
+		if (u->newer_again) {
+			u->newer_again = 0;
+			ui_newmail_load(u);
+		}
 		break;
 	case WORKER_ERROR:
 		u->open_id = 0;
@@ -335,8 +346,8 @@ static void change_reply(struct ui *u, const struct ui_pending *p, struct worker
 	struct ui_folder *src, *dst;
 
 	if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_MOVE) {
-		src = folder_by_name(u, p->folder);
-		dst = folder_by_name(u, r->dest);
+		src = ui_folder_find(u, p->folder);
+		dst = ui_folder_find(u, r->dest);
 		if (m != NULL) {
 			int unread = !(m->flags & MSG_SEEN);
 			msglist_remove(u->msgs, p->uid);
@@ -352,7 +363,7 @@ static void change_reply(struct ui *u, const struct ui_pending *p, struct worker
 		}
 		ui_note(u, 0, "Moved to %s.", dst != NULL ? dst->display : r->dest);
 	} else if (r->kind == WORKER_DONE) {
-		update_folder_counts(u);
+		ui_update_folder_counts(u);
 	} else if (r->kind == WORKER_ERROR || r->kind == WORKER_CANCELLED) {
 		if (m != NULL && p->kind == WORKER_REQ_MOVE)
 			m->mark = 0;
@@ -388,6 +399,10 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			if (r->id == u->fetch_id)
 				fetch_reply(u, r);
 			break;
+		case WORKER_REQ_NEWER:
+			if (r->id == u->newer_id)
+				ui_newmail_reply(u, r);
+			break;
 		case WORKER_REQ_FLAGS:
 		case WORKER_REQ_MOVE:
 			if (final)
@@ -410,6 +425,7 @@ static void loop_replies(void *ctx)
 
 	while ((r = worker_take(u->worker)) != NULL)
 		on_reply(u, r);
+	ui_newmail_take(u);
 }
 
 static int busy(const struct ui *u)
@@ -445,6 +461,11 @@ static void loop_key(void *ctx, int key)
 	}
 	if (u->note[0] != '\0') {
 		u->note[0] = '\0';
+		u->dirty = 1;
+	}
+	/* The new-mail mark stays until a key after it had time to be seen. */
+	if (u->new_mail[0] != '\0' && clock_mono_us() - u->new_mail_us > NEW_MAIL_SEEN_US) {
+		u->new_mail[0] = '\0';
 		u->dirty = 1;
 	}
 	a = keys_lookup(u->screen, key);
@@ -575,7 +596,7 @@ int ui_main(const char *config_path, const char *account)
 	struct app *a;
 	struct err e = { ERR_NONE, "" };
 	char *label;
-	int stuck;
+	int stuck, fds[2];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "skua: the full-screen client needs a terminal; give a command "
@@ -621,15 +642,21 @@ int ui_main(const char *config_path, const char *account)
 	u.screen = SCREEN_FOLDERS;
 	u.dirty = 1;
 	ui_connect(&u);
-	loop_run(&ui_loop_ops, &u, worker_fd(u.worker));
+	ui_newmail_start(&u);
+	fds[0] = worker_fd(u.worker);
+	fds[1] = u.watch != NULL ? watch_thread_fd(u.watch) : -1;
+	loop_run(&ui_loop_ops, &u, fds, 2);
 	loop_signals_restore();
 	endwin();
 	ui_cancel_all(&u);
-	/* LOGOUT happens as the worker stops; a worker stuck in a connect keeps
-	 * the app it reads, so that is not freed then. */
-	stuck = worker_stop(u.worker, 3000) != 0;
-	if (!stuck)
+	/* LOGOUT happens as the worker stops; a worker or watcher stuck in a
+	 * connect keeps the app it reads, so that is not freed then. */
+	stuck = ui_newmail_stop(&u) != 0;
+	stuck = worker_stop(u.worker, 3000) != 0 || stuck;
+	if (!stuck) {
 		worker_free(u.worker);
+		watch_thread_free(u.watch);
+	}
 	ui_free_state(&u);
 	if (!stuck) {
 		app_close(a);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/watch_thread.h"
 #include "app/msglist.h"
 #include "app/worker.h"
 #include "mail/message.h"
@@ -96,6 +97,15 @@ struct ui {
 	int stats_log_loaded;
 	size_t stats_cursor, stats_top;
 
+	/* New mail: the watcher's thread, the request loading new messages into
+	 * the open folder, and the status bar's mark. */
+	struct watch_thread *watch;
+	enum watch_state watch_state;
+	uint64_t newer_id;           /* 0 when none runs */
+	int newer_again;             /* more arrived while loading: load again after */
+	char new_mail[160];          /* terminal-safe; "" when no mark */
+	uint64_t new_mail_us;        /* when the mark was set (monotonic) */
+
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
 	int note_error;
@@ -114,6 +124,10 @@ void ui_cancel_all(struct ui *u);
 void ui_connect(struct ui *u);
 void ui_open_folder(struct ui *u, const char *name, const char *display);
 void ui_show_help(struct ui *u);
+/* The folder named name in the folder list, or NULL. */
+struct ui_folder *ui_folder_find(struct ui *u, const char *name);
+/* Keeps the folder list's counts of the open folder in step with the index. */
+void ui_update_folder_counts(struct ui *u);
 /* The message under the index cursor, or NULL. */
 struct msg_summary *ui_current(struct ui *u);
 /* Sets flags of the message (add or remove) locally and on the server. */
@@ -144,6 +158,18 @@ void screen_stats_open(struct ui *u);
 void screen_stats_draw(struct ui *u);
 int screen_stats_action(struct ui *u, enum ui_action a);
 void screen_stats_free(struct ui *u);
+
+/* newmail.c: the watcher's thread and what its notes change. */
+void ui_newmail_start(struct ui *u);
+/* Takes every note the watcher queued. */
+void ui_newmail_take(struct ui *u);
+/* Loads the open folder's messages newer than the index holds. */
+void ui_newmail_load(struct ui *u);
+/* A reply to the request ui_newmail_load made. */
+void ui_newmail_reply(struct ui *u, struct worker_reply *r);
+/* Stops the watcher; -1 if its thread is stuck in a connect (see
+ * watch_thread_stop), when the app must not be freed. */
+int ui_newmail_stop(struct ui *u);
 
 /* status.c: the title line, the status bar and the message line. */
 void status_draw(struct ui *u);
