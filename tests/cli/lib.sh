@@ -50,6 +50,19 @@ write_config() {
 	chmod 600 "$file"
 }
 
+# feed TEXT: the next expect_ok/expect_fail gives TEXT (plus a newline) to the
+# command's standard input. A pipe into those functions would run them in a
+# subshell and lose their counts, so input goes through a file instead.
+feed() { printf '%s\n' "$1" > "$T/stdin"; }
+stdin_file() {
+	if [ -f "$T/stdin" ]; then
+		mv "$T/stdin" "$T/stdin.used"
+		echo "$T/stdin.used"
+	else
+		echo /dev/null
+	fi
+}
+
 ok() { checks=$((checks + 1)); echo "ok $checks - $1"; }
 not_ok() { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok $checks - $1"; }
 
@@ -57,7 +70,7 @@ not_ok() { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok $che
 expect_ok() {
 	name=$1
 	shift
-	if "$@" > "$T/out" 2> "$T/err"; then
+	if "$@" < "$(stdin_file)" > "$T/out" 2> "$T/err"; then
 		ok "$name"
 	else
 		not_ok "$name (exit $?)"
@@ -71,7 +84,7 @@ expect_ok() {
 expect_fail() {
 	name=$1 code=$2 pattern=$3
 	shift 3
-	"$@" > "$T/out" 2> "$T/err"
+	"$@" < "$(stdin_file)" > "$T/out" 2> "$T/err"
 	rc=$?
 	if [ "$rc" -ne "$code" ]; then
 		not_ok "$name: exit $rc, expected $code"

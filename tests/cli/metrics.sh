@@ -6,7 +6,8 @@ need_mailsys
 cfg="$T/config"
 write_config "$cfg" alice@example.org
 expect_ok "folders" "$SKUA" -F "$cfg" folders
-echo "metrics body" | expect_ok "send" "$SKUA" -F "$cfg" send --to bob@example.org --subject "metrics $$"
+feed "metrics body"
+expect_ok "send" "$SKUA" -F "$cfg" send --to bob@example.org --subject "metrics $$"
 log="$XDG_STATE_HOME/skua/metrics.log"
 check "the metrics log exists" test -s "$log"
 check "the log starts with its column header" sh -c "head -1 '$log' | grep -q '^# time'"

@@ -20,7 +20,8 @@ cfg="$T/config"
 write_config "$cfg" alice@example.org
 sed -i "s/^metrics_log = yes/metrics_log = yes\nnotify = yes\nnotify_host = 127.0.0.1\nnotify_port = $port/" "$cfg"
 subject="notified $$"
-echo "hello" | expect_ok "send with the notifier on" "$SKUA" -F "$cfg" send --to bob@example.org --subject "$subject"
+feed "hello"
+expect_ok "send with the notifier on" "$SKUA" -F "$cfg" send --to bob@example.org --subject "$subject"
 wait_line() {
 	for _ in $(seq 1 50); do
 		grep -qF -- "$1" "$T/notifications" && return 0
@@ -37,7 +38,8 @@ check "a notify_send record says ok" awk -F '\t' '$2 == "notify_send" && $13 == 
 
 kill "$daemon"
 wait "$daemon" 2>/dev/null
-echo "hello" | expect_ok "send with no notifier listening still works" "$SKUA" -F "$cfg" send --to bob@example.org --subject "$subject 2"
+feed "hello"
+expect_ok "send with no notifier listening still works" "$SKUA" -F "$cfg" send --to bob@example.org --subject "$subject 2"
 check "the failed attempt is a notify_send record" awk -F '\t' '$2 == "notify_send" && $13 == "network" { f = 1 } END { exit !f }' \
 	"$XDG_STATE_HOME/skua/metrics.log"
 finish

@@ -12,8 +12,8 @@ write_config "$bob" bob@example.org
 head -c 10485760 /dev/urandom > "$T/report data.bin"
 printf 'Meeting notes\n' > "$T/notes.txt"
 subject="Grüße aus Köln — 日本語 $$"
-printf 'Hello Bob,\n\nthe figures are attached. Ünïcödé body.\n-- \nAlice\n' |
-	expect_ok "send with a 10 MB attachment" "$SKUA" -F "$alice" send --to "Bob <bob@example.org>" \
+feed "$(printf 'Hello Bob,\n\nthe figures are attached. Ünïcödé body.\n-- \nAlice')"
+expect_ok "send with a 10 MB attachment" "$SKUA" -F "$alice" send --to "Bob <bob@example.org>" \
 		--bcc alice@example.org --subject "$subject" --attach "$T/report data.bin" --attach "$T/notes.txt"
 check "send reports the Sent copy" grep -q "copy in Sent" "$T/out"
 

@@ -16,9 +16,11 @@ write_config "$cfg" alice@example.org "imap_port = $MAILSYS_IMAP_PORT" "imap_tls
 expect_ok "IMAP with STARTTLS" "$SKUA" -F "$cfg" folders
 
 subject="tls-smtps-$$"
-echo "over SMTPS" | expect_ok "SMTPS (implicit TLS) send" "$SKUA" -F "$cfg" send --to bob@example.org --subject "$subject"
+feed "over SMTPS"
+expect_ok "SMTPS (implicit TLS) send" "$SKUA" -F "$cfg" send --to bob@example.org --subject "$subject"
 write_config "$cfg" alice@example.org "smtp_port = $MAILSYS_SUBMISSION_PORT" "smtp_tls = starttls"
-echo "over submission" | expect_ok "submission with STARTTLS send" "$SKUA" -F "$cfg" send --to bob@example.org --subject "$subject-587"
+feed "over submission"
+expect_ok "submission with STARTTLS send" "$SKUA" -F "$cfg" send --to bob@example.org --subject "$subject-587"
 
 write_config "$cfg" alice@example.org "imap_host = 127.0.0.2" "smtp_host = 127.0.0.2"
 expect_fail "certificate for another name is refused" 4 "127.0.0.2.*(mismatch|not valid)|(mismatch|not valid).*127.0.0.2" "$SKUA" -F "$cfg" folders
@@ -27,11 +29,13 @@ write_config "$cfg" alice@example.org "ca_file = $MAILSYS_OTHER_CA"
 expect_fail "certificate from an unknown CA is refused" 4 "issuer|unknown|untrusted" "$SKUA" -F "$cfg" folders
 
 write_config "$cfg" alice@example.org "smtp_port = $MAILSYS_SMTP_NOTLS_PORT" "smtp_tls = starttls"
-echo body | expect_fail "SMTP server without STARTTLS is refused" 4 "STARTTLS" "$SKUA" -F "$cfg" send --to bob@example.org --subject x
+feed "body"
+expect_fail "SMTP server without STARTTLS is refused" 4 "STARTTLS" "$SKUA" -F "$cfg" send --to bob@example.org --subject x
 
 write_config "$cfg" alice@example.org "password_command = echo wrong-password"
 expect_fail "wrong IMAP password" 5 "(login|authentication|password).*" "$SKUA" -F "$cfg" folders
-echo body | expect_fail "wrong SMTP password" 5 "(login|authentication|password|535)" "$SKUA" -F "$cfg" send --to bob@example.org --subject x
+feed "body"
+expect_fail "wrong SMTP password" 5 "(login|authentication|password|535)" "$SKUA" -F "$cfg" send --to bob@example.org --subject x
 
 write_config "$cfg" alice@example.org "imap_port = $MAILSYS_IMAP_PORT" "imap_tls = none"
 expect_fail "plain-text IMAP needs allow_plaintext" 2 "allow_plaintext" "$SKUA" -F "$cfg" folders
