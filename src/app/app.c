@@ -101,18 +101,29 @@ static enum auth_mech mech_of(enum conf_auth m)
 	return AUTH_MECH_AUTO;
 }
 
-static void fill_params(const struct app *a, struct conn_params *p, const char *host,
-			uint16_t port, enum conf_tls tls)
+/* Connection parameters and credentials for one of the account's servers;
+ * -1 when the secret cannot be had. */
+static int server_params(struct app *a, const char *host, uint16_t port, enum conf_tls tls,
+			 struct conn_params *p, struct net_auth *auth, struct err *e)
 {
+	const struct account *acct = a->account;
+	const char *secret = app_secret(a, e);
+
+	if (secret == NULL)
+		return -1;
 	memset(p, 0, sizeof *p);
 	p->host = host;
 	p->port = port;
 	p->tls = tls_of(tls);
-	p->ca_file = a->account->ca_file;
-	p->connect_timeout_ms = a->account->connect_timeout * 1000;
-	p->io_timeout_ms = a->account->timeout * 1000;
-	p->account = a->account->name;
+	p->ca_file = acct->ca_file;
+	p->connect_timeout_ms = acct->connect_timeout * 1000;
+	p->io_timeout_ms = acct->timeout * 1000;
+	p->account = acct->name;
 	p->metrics = a->metrics;
+	auth->mech = mech_of(acct->auth);
+	auth->user = acct->login;
+	auth->secret = secret;
+	return 0;
 }
 
 struct imap_session *app_imap_connect(struct app *a, struct err *e)
@@ -120,14 +131,9 @@ struct imap_session *app_imap_connect(struct app *a, struct err *e)
 	const struct account *acct = a->account;
 	struct conn_params p;
 	struct net_auth auth;
-	const char *secret = app_secret(a, e);
 
-	if (secret == NULL)
+	if (server_params(a, acct->imap_host, acct->imap_port, acct->imap_tls, &p, &auth, e) != 0)
 		return NULL;
-	fill_params(a, &p, acct->imap_host, acct->imap_port, acct->imap_tls);
-	auth.mech = mech_of(acct->auth);
-	auth.user = acct->login;
-	auth.secret = secret;
 	return imap_session_open(&p, &auth, e);
 }
 
@@ -136,13 +142,8 @@ struct smtp_session *app_smtp_connect(struct app *a, struct err *e)
 	const struct account *acct = a->account;
 	struct conn_params p;
 	struct net_auth auth;
-	const char *secret = app_secret(a, e);
 
-	if (secret == NULL)
+	if (server_params(a, acct->smtp_host, acct->smtp_port, acct->smtp_tls, &p, &auth, e) != 0)
 		return NULL;
-	fill_params(a, &p, acct->smtp_host, acct->smtp_port, acct->smtp_tls);
-	auth.mech = mech_of(acct->auth);
-	auth.user = acct->login;
-	auth.secret = secret;
 	return smtp_session_open(&p, &auth, e);
 }
