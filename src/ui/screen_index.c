@@ -176,12 +176,10 @@ int screen_index_action(struct ui *u, enum ui_action a)
 		}
 		return 1;
 	case ACT_FLAG:
-		if (m != NULL)
-			ui_change_flags(u, m, MSG_FLAGGED, !(m->flags & MSG_FLAGGED));
+		ui_toggle_flag(u, m, MSG_FLAGGED);
 		return 1;
 	case ACT_TOGGLE_NEW:
-		if (m != NULL)
-			ui_change_flags(u, m, MSG_SEEN, !(m->flags & MSG_SEEN));
+		ui_toggle_flag(u, m, MSG_SEEN);
 		return 1;
 	default:
 		return 0;

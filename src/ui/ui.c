@@ -177,6 +177,12 @@ void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int ad
 	u->dirty = 1;
 }
 
+void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag)
+{
+	if (m != NULL)
+		ui_change_flags(u, m, flag, !(m->flags & flag));
+}
+
 void ui_delete(struct ui *u, struct msg_summary *m)
 {
 	struct ui_folder *f = ui_folder_find(u, u->folder);

@@ -132,6 +132,8 @@ void ui_update_folder_counts(struct ui *u);
 struct msg_summary *ui_current(struct ui *u);
 /* Sets flags of the message (add or remove) locally and on the server. */
 void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int add);
+/* Flips one flag of the message (ignores NULL), as the flag and new keys do. */
+void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag);
 /* Moves the message to Trash. */
 void ui_delete(struct ui *u, struct msg_summary *m);
 

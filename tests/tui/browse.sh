@@ -94,6 +94,26 @@ keys q
 check "q leaves help" wait_for "Subject: Zweite Nachricht"
 keys q
 check "q goes back to the index" wait_for "Enter:open"
+wait_cmd() {
+	for _ in $(seq 1 50); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+flagged_on_server() {
+	test "$($MAILSYS_DOVEADM search -u $user mailbox INBOX FLAGGED | wc -l)" -eq "$1"
+}
+keys g F
+check "F flags the message in the index" wait_cmd sh -c "tmux -S '$sock' capture-pane -p | grep 'Köln' | grep -q '!'"
+check "the flag reaches the server" wait_cmd flagged_on_server 1
+keys F
+check "F again clears it on the server" wait_cmd flagged_on_server 0
+check "two messages have been read in the pager" wait_for "INBOX | 4 messages, 2 new"
+keys N
+check "N marks it new again" wait_for "INBOX | 4 messages, 3 new"
+keys N
+check "N again marks it read" wait_for "INBOX | 4 messages, 2 new"
 keys '?'
 check "help lists the index's keys" wait_for "Keys of the index screen"
 screen > "$T/help-index"
