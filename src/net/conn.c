@@ -169,6 +169,9 @@ static ssize_t conn_io(struct conn *c, const mailstream_low *low, void *buf, siz
 
 	if (c->fd < 0)
 		return closed_fail(c);
+	if (!out && c->op_read_limit && c->app_in - c->op_read_base >= c->op_read_limit)
+		return conn_fail(c, ERR_PROTOCOL, "%s sent more than %llu KB in one reply", c->host,
+				 (unsigned long long)(c->op_read_limit >> 10));
 	if (len > INT_MAX)
 		len = INT_MAX;
 	for (;;) {

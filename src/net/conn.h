@@ -77,6 +77,10 @@ struct conn_op {
 	uint64_t bytes_out, bytes_in, segs_out, segs_in;
 };
 void conn_op_begin(struct conn *c, struct conn_op *op, const char *name);
+/* From the next conn_op_begin on, an operation that reads more than bytes
+ * (0: no limit) fails its read with ERR_PROTOCOL ("<host> sent more than N KB
+ * in one reply"): for protocols whose replies are small, like SMTP. */
+void conn_set_op_read_limit(struct conn *c, uint64_t bytes);
 /* result: ERR_NONE for success. Returns the record (also sent to the sink). */
 struct metric_record conn_op_end(struct conn *c, struct conn_op *op, enum err_code result);
 /* conn_op_end with the outcome of a call that returned rc and filled e:

@@ -50,6 +50,10 @@ struct conn {
 
 	char last_error[300];
 	enum err_code last_code;
+
+	/* Plaintext bytes one operation may read (0: no limit) and app_in when
+	 * it began: a server streaming an endless reply is cut off. */
+	uint64_t op_read_limit, op_read_base;
 };
 
 /* Records the real cause of a transport failure; returns -1. */

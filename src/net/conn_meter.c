@@ -63,6 +63,11 @@ void conn_meter_final(struct conn *c)
 		c->have_final = 1;
 }
 
+void conn_set_op_read_limit(struct conn *c, uint64_t bytes)
+{
+	c->op_read_limit = bytes;
+}
+
 void conn_op_begin(struct conn *c, struct conn_op *op, const char *name)
 {
 	memset(op, 0, sizeof *op);
@@ -76,6 +81,7 @@ void conn_op_begin(struct conn *c, struct conn_op *op, const char *name)
 	op->bytes_in = c->mark_bytes_in;
 	op->segs_out = c->mark_segs_out;
 	op->segs_in = c->mark_segs_in;
+	c->op_read_base = c->app_in;
 	op->start_mono_us = clock_mono_us();
 }
 

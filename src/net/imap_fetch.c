@@ -447,9 +447,11 @@ int imap_fetch_summaries(struct imap_session *s, uint32_t uid_first, uint32_t ui
 }
 
 struct body_ctx {
+	struct imap_session *s;
 	struct strbuf *out;
 	uint32_t uid;
 	int found;
+	int too_big;           /* the server announced or sent more than the limit */
 	size_t streamed;
 	imap_progress_fn progress;
 	void *ctx;
@@ -462,6 +464,10 @@ static bool body_chunk(int type, struct mailimap_msg_att_body_section *sec, cons
 
 	(void)sec;
 	if (type == MAILIMAP_MSG_ATT_BODY_SECTION && bytes && len) {
+		if (len > c->s->max_message_size - c->streamed) {
+			c->too_big = 1;
+			return false;   /* libetpan stops reading the literal */
+		}
 		strbuf_append(c->out, bytes, len);
 		c->streamed += len;
 	}
@@ -486,8 +492,12 @@ static void body_att(struct mailimap_msg_att *att, void *vctx)
 		else if (st->att_type == MAILIMAP_MSG_ATT_BODY_SECTION)
 			body = st->att_data.att_body_section;
 	}
-	if (uid != c->uid || !body)
+	if (uid != c->uid || !body || c->too_big)
 		return;
+	if (c->streamed == 0 && body->sec_length > c->s->max_message_size) {
+		c->too_big = 1;
+		return;
+	}
 	c->found = 1;
 	/* Bodies libetpan did not stream arrive whole. */
 	if (c->streamed == 0 && body->sec_body_part && body->sec_length)
@@ -498,6 +508,15 @@ static void body_progress(size_t cur, size_t max, void *vctx)
 {
 	struct body_ctx *c = vctx;
 
+	/* The announced literal size comes before the bytes: a hostile
+	 * {100000000000} is refused at once, not after the download. Every
+	 * later read fails, which ends the FETCH without waiting for the rest. */
+	if (max > c->s->max_message_size || cur > c->s->max_message_size) {
+		if (!c->too_big)
+			conn_cancel(c->s->conn);
+		c->too_big = 1;
+		return;
+	}
 	if (c->progress)
 		c->progress(cur, max, c->ctx);
 }
@@ -523,6 +542,7 @@ int imap_fetch_message(struct imap_session *s, uint32_t uid, struct strbuf *out,
 	if (uid == 0)
 		return err_set(e, ERR_NOTFOUND, "no message with UID 0 in %s", shown);
 	memset(&c, 0, sizeof c);
+	c.s = s;
 	c.out = out;
 	c.uid = uid;
 	c.progress = progress;
@@ -552,7 +572,18 @@ int imap_fetch_message(struct imap_session *s, uint32_t uid, struct strbuf *out,
 	mailimap_fetch_type_free(ft);
 	if (result)
 		mailimap_fetch_list_free(result);
-	if (r != MAILIMAP_NO_ERROR) {
+	if (c.too_big) {
+		/* Mid-literal or cancelled: the stream's position is lost. */
+		imap_break(s);
+		if (s->max_message_size >= (1 << 20))
+			rc = err_set(e, ERR_PROTOCOL, "message %u in %s was not fetched: the message "
+				     "is larger than %zu MB", (unsigned)uid, shown,
+				     s->max_message_size >> 20);
+		else
+			rc = err_set(e, ERR_PROTOCOL, "message %u in %s was not fetched: the message "
+				     "is larger than %zu bytes", (unsigned)uid, shown,
+				     s->max_message_size);
+	} else if (r != MAILIMAP_NO_ERROR) {
 		snprintf(what, sizeof what, "fetching message %u in %s", (unsigned)uid, shown);
 		rc = imap_fail(s, r, what, e);
 	} else if (!c.found) {

@@ -20,6 +20,7 @@ struct imap_session {
 	char *selected;        /* folder currently selected, NULL if none */
 	char **disabled_caps;  /* capabilities to ignore (tests force fallbacks) */
 	size_t n_disabled;
+	size_t max_message_size;  /* bytes of one fetched message, see imap_session.h */
 };
 
 /* Refuses (ERR_NETWORK) to run a command on a session already broken. */

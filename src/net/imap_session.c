@@ -83,6 +83,12 @@ const char *imap_resp_code(struct imap_session *s)
 	return s->imap->imap_response_info->rsp_atom;
 }
 
+void imap_session_set_max_message_size(struct imap_session *s, size_t bytes)
+{
+	if (s)
+		s->max_message_size = bytes ? bytes : IMAP_MAX_MESSAGE_SIZE_DEFAULT;
+}
+
 int imap_fail(struct imap_session *s, int r, const char *what, struct err *e)
 {
 	char text[256];
@@ -376,6 +382,7 @@ struct imap_session *imap_session_open(const struct conn_params *p, const struct
 		return NULL;
 	s = xcalloc(1, sizeof *s);
 	s->conn = c;
+	s->max_message_size = IMAP_MAX_MESSAGE_SIZE_DEFAULT;
 	s->imap = mailimap_new(0, NULL);
 	if (!s->imap) {
 		err_set(e, ERR_INTERNAL, "out of memory creating the IMAP session");

@@ -106,8 +106,16 @@ typedef void (*imap_progress_fn)(size_t done, size_t total, void *ctx);
 int imap_fetch_summaries(struct imap_session *s, uint32_t uid_first, uint32_t uid_last,
 			 imap_summary_fn fn, imap_progress_fn progress, void *ctx, struct err *e);
 
+/* A fetched message may be at most this big unless the session says
+ * otherwise: a server announcing or streaming more is refused (ERR_PROTOCOL,
+ * "the message is larger than N MB") and the session is closed, since the
+ * stream stands in the middle of the literal. */
+#define IMAP_MAX_MESSAGE_SIZE_DEFAULT ((size_t)256 << 20)
+void imap_session_set_max_message_size(struct imap_session *s, size_t bytes);
+
 /* BODY.PEEK[] of one message appended to out (not marking it \Seen).
- * ERR_NOTFOUND if the UID does not exist. Records "imap_fetch_body". */
+ * ERR_NOTFOUND if the UID does not exist; ERR_PROTOCOL past the size limit.
+ * Records "imap_fetch_body". */
 int imap_fetch_message(struct imap_session *s, uint32_t uid, struct strbuf *out,
 		       imap_progress_fn progress, void *ctx, struct err *e);
 

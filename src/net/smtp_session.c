@@ -23,6 +23,10 @@ int mailsmtp_read_response(mailsmtp *session);
 int mailesmtp_parse_ehlo(mailsmtp *session);
 
 #define QUIT_TIMEOUT_S 5
+/* What one operation may read: a few replies of some lines each are all
+ * SMTP ever sends, so more is a reply bomb (thousands of 250- lines, an
+ * endless line) that libetpan would otherwise gather in memory. */
+#define MAX_OP_READ ((uint64_t)1 << 20)
 /* RFC 5321 4.5.3.1.3: a path is at most 256 octets including the brackets. */
 #define PATH_MAX_LEN 254
 #define SECRET_MAX_LEN 8192
@@ -314,6 +318,7 @@ struct smtp_session *smtp_session_open(const struct conn_params *p, const struct
 		free(s);
 		return NULL;
 	}
+	conn_set_op_read_limit(s->conn, MAX_OP_READ);
 	s->smtp = mailsmtp_new(0, NULL);
 	stream = conn_stream(s->conn);
 	if (s->smtp == NULL || stream == NULL) {

@@ -14,6 +14,7 @@
 #include "net/conn.h"
 #include "net/imap_session.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 
 static struct imap_session *open_fake(struct fake_server *f, const char *const *script,
 				      enum tls_mode tls, enum auth_mech mech, struct err *e)
@@ -383,6 +384,104 @@ static void test_fetch_summaries_from_crafted_replies(void **state)
 	assert_non_null(strstr(f.received, "3 UID FETCH 1:4 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)\r\n"));
 }
 
+/* No byte of the text is a C0 or C1 control, raw or UTF-8 encoded. */
+static void assert_no_controls(const char *msg)
+{
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F || (*p >= 0x80 && *p < 0xA0 && p[-1] == 0xC2))
+			fail_msg("control byte 0x%02x in \"%s\"", *p, msg);
+	}
+}
+
+static void test_fetch_refuses_announced_huge_literal(void **state)
+{
+	/* libetpan reads a literal in chunks of a few KB: give it one. */
+	static char huge[9000];
+	const char *const script[] = { LOGGED_IN, SELECTED, huge, NULL };
+	struct fake_server f;
+	struct err e;
+	struct imap_select_info info;
+	struct strbuf out = STRBUF_INIT;
+	(void)state;
+
+	memset(huge, 'x', sizeof huge - 1);
+	memcpy(huge, "* 1 FETCH (UID 3 BODY[] {100000000000}\r\n", 40);
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
+	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), 0);
+	assert_int_equal(imap_fetch_message(s, 3, &out, NULL, NULL, &e), -1);
+	assert_int_equal(e.code, ERR_PROTOCOL);
+	assert_non_null(strstr(e.msg, "the message is larger than 256 MB"));
+	assert_true(out.len == 0);
+	/* The stream stood inside the literal: the session is closed. */
+	assert_int_equal(imap_fetch_message(s, 3, &out, NULL, NULL, &e), -1);
+	assert_int_equal(e.code, ERR_NETWORK);
+	imap_session_close(s);
+	fake_server_join(&f);
+	assert_null(strstr(f.received, "LOGOUT"));
+	strbuf_free(&out);
+}
+
+static void test_fetch_limit_per_session(void **state)
+{
+	static const char *const script[] = {
+		LOGGED_IN, SELECTED,
+		"* 1 FETCH (UID 3 BODY[] {40}\r\n0123456789012345678901234567890123456789)\r\n"
+		"$TAG OK done\r\n",
+		"* 1 FETCH (UID 3 BODY[] {20}\r\n01234567890123456789)\r\n$TAG OK done\r\n", NULL
+	};
+	struct fake_server f;
+	struct err e;
+	struct imap_select_info info;
+	struct strbuf out = STRBUF_INIT;
+	(void)state;
+
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
+	imap_session_set_max_message_size(s, 30);
+	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), 0);
+	assert_int_equal(imap_fetch_message(s, 3, &out, NULL, NULL, &e), -1);
+	assert_int_equal(e.code, ERR_PROTOCOL);
+	assert_non_null(strstr(e.msg, "the message is larger than 30 bytes"));
+	imap_session_close(s);
+	fake_server_join(&f);
+
+	/* Within the limit the same literal is fetched whole. */
+	s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
+	imap_session_set_max_message_size(s, 50);
+	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), 0);
+	if (imap_fetch_message(s, 3, &out, NULL, NULL, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(out.len, 40);
+	imap_session_close(s);
+	fake_server_join(&f);
+	strbuf_free(&out);
+}
+
+static void test_no_reply_text_sanitized(void **state)
+{
+	static const char *const script[] = {
+		LOGGED_IN, "$TAG NO gone\x1b[2J\x1b]52;c;aGk=\x07 now\xc2\x9b" "2J\x9b\r\n",
+		"* LIST () \"/\" INBOX\r\n$TAG OK done\r\n",
+		"$TAG NO [ALERT] \x1b]52;c;aGk=\x07\r\n", "$TAG OK done\r\n",
+		"* BYE bye\r\n$TAG OK done\r\n", NULL
+	};
+	struct fake_server f;
+	struct err e;
+	struct imap_select_info info;
+	(void)state;
+
+	struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
+	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), -1);
+	assert_int_equal(e.code, ERR_PROTOCOL);
+	assert_non_null(strstr(e.msg, "gone"));
+	assert_no_controls(e.msg);
+	/* A folder name the user typed or a server listed is shown cleaned too. */
+	assert_int_equal(imap_select(s, "Evil\x1b[2J&AJs-x", 0, &info, &e), -1);
+	assert_non_null(strstr(e.msg, "Evil"));
+	assert_no_controls(e.msg);
+	imap_session_close(s);
+	fake_server_join(&f);
+}
+
 static void test_search_sends_literal_for_utf8(void **state)
 {
 	static const char *const script[] = {
@@ -478,6 +577,9 @@ int main(void)
 		cmocka_unit_test(test_bye_reported),
 		cmocka_unit_test(test_select_no_probes_list),
 		cmocka_unit_test(test_fetch_summaries_from_crafted_replies),
+		cmocka_unit_test(test_fetch_refuses_announced_huge_literal),
+		cmocka_unit_test(test_fetch_limit_per_session),
+		cmocka_unit_test(test_no_reply_text_sanitized),
 		cmocka_unit_test(test_search_sends_literal_for_utf8),
 		cmocka_unit_test(test_uid_sets_are_compact),
 		cmocka_unit_test(test_move_refused_without_uidplus),

@@ -393,6 +393,62 @@ static void test_greeting_refused(void **state)
 	assert_int_equal(f.received_len, 0);
 }
 
+/* No byte of the text is a C0 or C1 control, raw or UTF-8 encoded. */
+static void assert_no_controls(const char *msg)
+{
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F || *p == 0xC2)
+			fail_msg("control byte 0x%02x in \"%s\"", *p, msg);
+	}
+}
+
+/* Escape sequences (clear screen, OSC 52 clipboard, a C1 CSI) in a 5xx. */
+static void test_reply_escapes_removed(void **state)
+{
+	static const char *const script[] = {
+		"554-5.3.2 \x1b[2Jnot\x1b]52;c;aGk=\x07\r\n554 today\xc2\x9b" "2J\x9b\r\n", NULL
+	};
+	struct fake_server f;
+	struct err e;
+	(void)state;
+
+	assert_int_equal(fake_server_start(&f, script), 0);
+	struct conn_params p = params("127.0.0.1", "MAILSYS_SMTPS_PORT", TLS_MODE_NONE);
+	p.port = f.port;
+	assert_null(smtp_session_open(&p, NULL, &e));
+	fake_server_join(&f);
+	assert_int_equal(e.code, ERR_PROTOCOL);
+	assert_non_null(strstr(e.msg, "554"));
+	assert_no_controls(e.msg);
+}
+
+/* Replies past 1 MB in one operation are cut off: thousands of 250- lines,
+ * or one line without end. */
+static void test_reply_bomb(void **state)
+{
+	static char lines[1200 * 1024], line[1200 * 1024];
+	const char *const many[] = { "220 fake ESMTP\r\n", lines, NULL };
+	const char *const one[] = { line, NULL };
+	struct fake_server f;
+	struct err e;
+	(void)state;
+
+	for (size_t at = 0; at + 41 < sizeof lines; at += 40)
+		memcpy(lines + at, "250-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n", 40);
+	memset(line, 'x', sizeof line - 1);
+	memcpy(line, "220 ", 4);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(fake_server_start(&f, i ? one : many), 0);
+		struct conn_params p = params("127.0.0.1", "MAILSYS_SMTPS_PORT", TLS_MODE_NONE);
+		p.port = f.port;
+		assert_null(smtp_session_open(&p, NULL, &e));
+		fake_server_join(&f);
+		print_message("%s\n", e.msg);
+		assert_int_equal(e.code, ERR_PROTOCOL);
+		assert_non_null(strstr(e.msg, "sent more than 1024 KB in one reply"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +463,8 @@ int main(void)
 		cmocka_unit_test(test_size_limit_and_plain_text),
 		cmocka_unit_test(test_xoauth2),
 		cmocka_unit_test(test_greeting_refused),
+		cmocka_unit_test(test_reply_escapes_removed),
+		cmocka_unit_test(test_reply_bomb),
 	};
 	return FIXTURE_RUN(tests);
 }
