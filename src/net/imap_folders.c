@@ -46,6 +46,11 @@ static unsigned list_flags(const struct mailimap_mailbox_list *mb)
 	return flags;
 }
 
+/* Far above any real account; a server listing more (or streaming a LIST
+ * without end, which libetpan would gather whole in memory) is refused. */
+#define MAX_FOLDERS 100000
+#define MAX_LIST_BYTES ((uint64_t)32 << 20)
+
 int imap_list_folders(struct imap_session *s, struct imap_folder **out, size_t *n, struct err *e)
 {
 	struct err tmp;
@@ -61,8 +66,16 @@ int imap_list_folders(struct imap_session *s, struct imap_folder **out, size_t *
 	*n = 0;
 	if (imap_check_usable(s, e) < 0)
 		return -1;
+	conn_set_op_read_limit(s->conn, MAX_LIST_BYTES);
 	conn_op_begin(s->conn, &op, "imap_list");
 	r = mailimap_list(s->imap, "", "*", &list);
+	conn_set_op_read_limit(s->conn, 0);
+	if (r == MAILIMAP_NO_ERROR && clist_count(list) > MAX_FOLDERS) {
+		mailimap_list_result_free(list);
+		return conn_op_done(s->conn, &op,
+				    err_set(e, ERR_PROTOCOL, "listing the folders failed: the server "
+					    "listed more than %d folders", MAX_FOLDERS), e);
+	}
 	if (r != MAILIMAP_NO_ERROR) {
 		if (list)
 			mailimap_list_result_free(list);

@@ -482,6 +482,46 @@ static void test_no_reply_text_sanitized(void **state)
 	fake_server_join(&f);
 }
 
+/* LIST is bounded: by the number of folders, and by its bytes when the
+ * server never ends it. */
+static void test_list_bounded(void **state)
+{
+	static const char entry[] = "* LIST () \"/\" f\r\n";
+	static char many[100001 * (sizeof entry - 1) + 16], endless[34 << 20];
+	const char *const script_many[] = { LOGGED_IN, many, NULL };
+	const char *const script_endless[] = { LOGGED_IN, endless, NULL };
+	struct fake_server f;
+	struct err e;
+	struct imap_folder *folders;
+	size_t n, at = 0;
+	(void)state;
+
+	for (int i = 0; i < 100001; i++, at += sizeof entry - 1)
+		memcpy(many + at, entry, sizeof entry - 1);
+	memcpy(many + at, "2 OK done\r\n", 11);
+	memset(endless, 'x', sizeof endless - 1);
+	for (at = 0; at + 4000 < sizeof endless; at += 4000) {
+		memcpy(endless + at, "* LIST () \"/\" ", 14);
+		memcpy(endless + at + 3998, "\r\n", 2);
+	}
+	endless[at] = '\0';
+
+	struct imap_session *s = open_ok(&f, script_many, TLS_MODE_NONE, AUTH_MECH_AUTO);
+	assert_int_equal(imap_list_folders(s, &folders, &n, &e), -1);
+	assert_int_equal(e.code, ERR_PROTOCOL);
+	assert_non_null(strstr(e.msg, "more than 100000 folders"));
+	imap_session_close(s);
+	fake_server_join(&f);
+
+	s = open_ok(&f, script_endless, TLS_MODE_NONE, AUTH_MECH_AUTO);
+	assert_int_equal(imap_list_folders(s, &folders, &n, &e), -1);
+	assert_int_equal(e.code, ERR_PROTOCOL);
+	assert_non_null(strstr(e.msg, "sent more than 32768 KB in one reply"));
+	imap_session_close(s);
+	fake_server_join(&f);
+	assert_null(strstr(f.received, "LOGOUT"));
+}
+
 static void test_search_sends_literal_for_utf8(void **state)
 {
 	static const char *const script[] = {
@@ -580,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_fetch_refuses_announced_huge_literal),
 		cmocka_unit_test(test_fetch_limit_per_session),
 		cmocka_unit_test(test_no_reply_text_sanitized),
+		cmocka_unit_test(test_list_bounded),
 		cmocka_unit_test(test_search_sends_literal_for_utf8),
 		cmocka_unit_test(test_uid_sets_are_compact),
 		cmocka_unit_test(test_move_refused_without_uidplus),
