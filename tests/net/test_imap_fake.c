@@ -522,6 +522,23 @@ static void test_list_bounded(void **state)
 	assert_null(strstr(f.received, "LOGOUT"));
 }
 
+/* A greeting that is no IMAP: one clear error, no hang. */
+static void test_bad_greetings(void **state)
+{
+	static const char *const garbage[] = { "SSH-2.0-OpenSSH_9.2\x1b[2J\r\n", NULL };
+	struct fake_server f;
+	struct err e;
+	(void)state;
+
+	assert_null(open_fake(&f, garbage, TLS_MODE_NONE, AUTH_MECH_AUTO, &e));
+	fake_server_join(&f);
+	print_message("%s\n", e.msg);
+	assert_true(e.code == ERR_PROTOCOL || e.code == ERR_NETWORK);
+	assert_no_controls(e.msg);
+	assert_null(strstr(f.received, "LOGIN"));
+
+}
+
 static void test_search_sends_literal_for_utf8(void **state)
 {
 	static const char *const script[] = {
@@ -621,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_fetch_limit_per_session),
 		cmocka_unit_test(test_no_reply_text_sanitized),
 		cmocka_unit_test(test_list_bounded),
+		cmocka_unit_test(test_bad_greetings),
 		cmocka_unit_test(test_search_sends_literal_for_utf8),
 		cmocka_unit_test(test_uid_sets_are_compact),
 		cmocka_unit_test(test_move_refused_without_uidplus),
