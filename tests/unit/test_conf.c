@@ -1,5 +1,6 @@
 /* Unit tests of src/conf: parsing, presets, every error message, secrets from
  * commands, writing a first config, and the man page against the settings table. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +18,9 @@
 #include "util/clock.h"
 #include "util/xalloc.h"
 
-/* A scratch directory under the current directory (the build tree). */
-static char tmpdir[64];
+/* A scratch directory under the current directory (the build tree, whose
+ * absolute path can be long: make distcheck nests it deep). */
+static char tmpdir[PATH_MAX];
 
 static int setup(void **state)
 {
