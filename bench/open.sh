@@ -270,5 +270,5 @@ done
 if [ "$keys" = yes ]; then
 	largest=$(for n in $sizes; do echo "$n"; done | sort -n | tail -1)
 	echo
-	sh "$srcdir/bench/keys.sh" -b "$builddir" --env "$work/mail/env" --folder "Bench$largest" "$largest"
+	sh "$srcdir/bench/keys.sh" -b "$builddir" -e "$work/mail/env" -f "Bench$largest" "$largest"
 fi
