@@ -35,6 +35,21 @@ struct reader {
 	uint64_t bytes;             /* IMAP bytes, after TLS */
 };
 
+/* The TLS context and the connection, for release() on every way out. */
+static SSL_CTX *ctx;
+static struct reader *conn;
+
+static void release(void)
+{
+	if (conn) {
+		SSL_free(conn->ssl);
+		free(conn);
+		conn = NULL;
+	}
+	SSL_CTX_free(ctx);
+	ctx = NULL;
+}
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -44,7 +59,16 @@ static void die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	release();
 	exit(1);
+}
+
+/* OpenSSL's reason for the last failure, never NULL. */
+static const char *ssl_error(void)
+{
+	const char *why = ERR_reason_error_string(ERR_get_error());
+
+	return why ? why : "unknown TLS error";
 }
 
 static double now_ms(void)
@@ -156,7 +180,7 @@ static void send_line(SSL *ssl, const char *fmt, ...)
 		die("command too long");
 	memcpy(line + n, "\r\n", 2);
 	if (SSL_write(ssl, line, n + 2) != n + 2)
-		die("cannot send: %s", ERR_reason_error_string(ERR_get_error()));
+		die("cannot send: %s", ssl_error());
 }
 
 /* Reads up to the tagged completion of tag; counts the untagged FETCH
@@ -255,7 +279,6 @@ int main(int argc, char **argv)
 	const char *ca = NULL, *user = NULL, *folder = NULL, *items = ITEMS_CONDSTORE;
 	char pass[512], quser[600], qpass[1100], qfolder[1100];
 	struct reader *r;
-	SSL_CTX *ctx;
 	unsigned long fetches = 0;
 	double t0, t_tls, t_login, t_select, t_fetch, t_logout;
 	int fd, opt;
@@ -285,7 +308,7 @@ int main(int argc, char **argv)
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	fd = tcp_connect(argv[optind], argv[optind + 1]);
-	r = calloc(1, sizeof *r);
+	r = conn = calloc(1, sizeof *r);
 	if (!r)
 		die("out of memory");
 	r->ssl = SSL_new(ctx);
@@ -295,7 +318,7 @@ int main(int argc, char **argv)
 		die("cannot set up TLS");
 	if (SSL_connect(r->ssl) != 1)
 		die("TLS handshake with %s failed: %s", argv[optind],
-		    ERR_reason_error_string(ERR_get_error()));
+		    ssl_error());
 	t_tls = now_ms();
 
 	/* Every command waits for its tagged completion: nothing is pipelined. */
@@ -321,9 +344,7 @@ int main(int argc, char **argv)
 	printf("imap_bytes_in\t%llu\n", (unsigned long long)r->bytes);
 	printf("wire_bytes_in\t%llu\n", (unsigned long long)wire_bytes_in(fd));
 	SSL_shutdown(r->ssl);
-	SSL_free(r->ssl);
-	SSL_CTX_free(ctx);
+	release();
 	close(fd);
-	free(r);
 	return 0;
 }
