@@ -465,6 +465,8 @@ static void loop_key(void *ctx, int key)
 		u->dirty = 1;
 		return;
 	}
+	if (ui_prompt_key(u, key))
+		return;
 	if (u->note[0] != '\0') {
 		u->note[0] = '\0';
 		u->dirty = 1;
@@ -545,6 +547,7 @@ static void loop_redraw(void *ctx)
 	case SCREEN_COUNT: break;
 	}
 	status_draw(u);
+	ui_prompt_draw(u);
 	refresh();
 	u->dirty = 0;
 }
@@ -572,6 +575,7 @@ static void ui_free_state(struct ui *u)
 	for (size_t i = 0; i < u->npending; i++)
 		free(u->pending[i].folder);
 	free(u->pending);
+	lineedit_free(&u->prompt.line);
 	screen_pager_clear(u);
 	screen_stats_free(u);
 	msglist_free(u->msgs);
