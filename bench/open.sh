@@ -264,7 +264,9 @@ for n in $sizes; do
 			fi
 		done
 	done
-	echo "          floor's UID FETCH alone (command to tagged OK): $(sort -g "$work/res/$n.floor.fetch" | awk '{ v[NR] = $1 } END { printf "median %.1f, min %.1f, max %.1f ms", v[int((NR + 1) / 2)], v[1], v[NR] }')"
+	touch "$work/res/$n.floor.fetch"
+	set -- $(stats 1 1 "$work/res/$n.floor.fetch")
+	echo "          floor's UID FETCH alone (command to tagged OK): median $1, min $2, max $3 ms"
 done
 
 if [ "$keys" = yes ]; then
