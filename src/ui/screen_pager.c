@@ -297,6 +297,9 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 			u->dirty = 1;
 		}
 		return 1;
+	case ACT_SAVE_ATTACHMENTS:
+		ui_save_attachments(u);
+		return 1;
 	case ACT_FLAG:
 		ui_toggle_flag(u, m, MSG_FLAGGED);
 		return 1;

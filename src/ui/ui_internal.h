@@ -134,6 +134,7 @@ struct ui {
 	/* A question on the message line takes every key while it is open. */
 	struct ui_prompt prompt;
 	uint32_t confirm_uid;        /* the message a yes/no question is about */
+	size_t save_which;           /* the attachment being saved, or all */
 
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
@@ -203,6 +204,10 @@ void ui_newmail_reply(struct ui *u, struct worker_reply *r);
 /* Stops the watcher; -1 if its thread is stuck in a connect (see
  * watch_thread_stop), when the app must not be freed. */
 int ui_newmail_stop(struct ui *u);
+
+/* save_attachments.c: asks which attachment of the shown message and where
+ * to, then saves it. */
+void ui_save_attachments(struct ui *u);
 
 /* prompt.c: questions on the message line. A new prompt replaces an open
  * one. */
