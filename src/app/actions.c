@@ -42,7 +42,7 @@ int app_action_expunge(struct imap_session *s, const char *folder, const uint32_
 }
 
 int app_action_move(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
-		    const char *dest, struct err *e)
+		    const char *dest, struct imap_moved *moved, struct err *e)
 {
 	struct imap_select_info info;
 
@@ -56,5 +56,5 @@ int app_action_move(struct imap_session *s, const char *folder, const uint32_t *
 		return err_set(e, ERR_PROTOCOL,
 			       "the server opens %s read-only, so nothing can be moved out of it",
 			       folder);
-	return imap_move(s, uids, n, dest, e);
+	return imap_move_report(s, uids, n, dest, moved, e);
 }

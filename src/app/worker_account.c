@@ -226,11 +226,15 @@ static int run_move(struct account_worker *x, const struct worker_req *req,
 		if (dest == NULL)
 			return -1;
 	}
-	if (app_action_move(x->s, req->folder, req->uids, req->nuids, dest, e) != 0) {
+	struct imap_moved moved = { 0 };
+	if (app_action_move(x->s, req->folder, req->uids, req->nuids, dest, &moved, e) != 0) {
+		imap_moved_free(&moved);
 		free(dest);
 		return -1;
 	}
 	final->dest = dest;
+	final->dest_uid = req->nuids > 0 ? imap_moved_find(&moved, req->uids[0]) : 0;
+	imap_moved_free(&moved);
 	return 0;
 }
 

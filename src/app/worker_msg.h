@@ -77,8 +77,10 @@ struct worker_reply {
 	struct msg_batch *batch;
 	/* DONE of FETCH: strings not terminal-safe */
 	struct mail_message *message;
-	/* DONE of MOVE: server name of the folder the messages went to */
+	/* DONE of MOVE: server name of the folder the messages went to, and
+	 * the first message's UID there (0 if the server did not say) */
 	char *dest;
+	uint32_t dest_uid;
 	/* ERROR (and CANCELLED, whose message says so): not terminal-safe */
 	struct err err;
 	struct worker_reply *next;    /* the queue's link */

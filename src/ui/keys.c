@@ -36,6 +36,7 @@ static const struct action_info {
 	[ACT_CANCEL] = { "cancel", "Cancel the running network operation" },
 	[ACT_REDRAW] = { "redraw", "Redraw the screen" },
 	[ACT_STATS] = { "stats", "Show the network statistics" },
+	[ACT_UNDO] = { "undo", "Undo the last move or delete" },
 	[ACT_SAVE_ATTACHMENTS] = { "save-attachments", "Save attachments (asks which, and where)" },
 };
 
@@ -121,6 +122,7 @@ static const struct binding defaults[] = {
 	{ ON_I | ON_P, 'F', ACT_FLAG },
 	{ ON_I | ON_P, 'N', ACT_TOGGLE_NEW },
 	{ ON_P, 'v', ACT_SAVE_ATTACHMENTS },
+	{ ON_I | ON_P, 'u', ACT_UNDO },
 	{ ON_F | ON_I | ON_S, '$', ACT_REFRESH },
 	{ ON_F | ON_I | ON_P, KEY_CTRL('G'), ACT_CANCEL },
 	{ ON_ALL, KEY_CTRL('L'), ACT_REDRAW },

@@ -40,6 +40,7 @@ enum ui_action {
 	ACT_REDRAW,
 	ACT_STATS,
 	ACT_SAVE_ATTACHMENTS,
+	ACT_UNDO,
 	ACT_COUNT,
 };
 

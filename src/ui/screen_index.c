@@ -176,6 +176,9 @@ int screen_index_action(struct ui *u, enum ui_action a)
 	case ACT_FLAG:
 		ui_toggle_flag(u, m, MSG_FLAGGED);
 		return 1;
+	case ACT_UNDO:
+		ui_undo(u);
+		return 1;
 	case ACT_TOGGLE_NEW:
 		ui_toggle_flag(u, m, MSG_SEEN);
 		return 1;

@@ -300,6 +300,9 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 	case ACT_SAVE_ATTACHMENTS:
 		ui_save_attachments(u);
 		return 1;
+	case ACT_UNDO:
+		ui_undo(u);
+		return 1;
 	case ACT_FLAG:
 		ui_toggle_flag(u, m, MSG_FLAGGED);
 		return 1;

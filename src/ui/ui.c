@@ -202,6 +202,40 @@ static void expunge_confirmed(struct ui *u, void *ctx)
 	}
 }
 
+static void last_move_clear(struct ui *u)
+{
+	free(u->last_move.from);
+	free(u->last_move.to);
+	memset(&u->last_move, 0, sizeof u->last_move);
+}
+
+void ui_undo(struct ui *u)
+{
+	struct ui_last_move *lm = &u->last_move;
+	struct worker_req *req;
+	struct ui_folder *f;
+
+	if (lm->from == NULL) {
+		ui_note(u, 0, "Nothing to undo.");
+		return;
+	}
+	if (lm->uid == 0) {
+		f = ui_folder_find(u, lm->to);
+		ui_note(u, 1, "Cannot undo: the server did not say where the message went in %s "
+			      "(no UIDPLUS).", f != NULL ? f->display : lm->to);
+		last_move_clear(u);
+		return;
+	}
+	req = worker_req_new(WORKER_REQ_MOVE, lm->to, &lm->uid, 1);
+	req->dest = xstrdup(lm->from);
+	uint64_t id = ui_post(u, req, lm->uid);
+	for (size_t i = 0; i < u->npending; i++)
+		if (u->pending[i].id == id)
+			u->pending[i].undo = 1;
+	last_move_clear(u);
+	ui_note(u, 0, "Undoing...");
+}
+
 int ui_delete(struct ui *u, struct msg_summary *m)
 {
 	struct ui_folder *f = ui_folder_find(u, u->folder);
@@ -403,7 +437,23 @@ static void change_reply(struct ui *u, const struct ui_pending *p, struct worker
 				dst->unseen += unread;
 			}
 		}
-		ui_note(u, 0, "Moved to %s.", dst != NULL ? dst->display : r->dest);
+		if (p->undo) {
+			ui_note(u, 0, "Moved back to %s.", dst != NULL ? dst->display : r->dest);
+			/* Back under a new UID: the open folder loads it as new mail. */
+			if (u->folder != NULL && strcmp(u->folder, r->dest) == 0)
+				ui_newmail_load(u);
+		} else {
+			char key[16] = "";
+			int k;
+			last_move_clear(u);
+			u->last_move.from = xstrdup(p->folder);
+			u->last_move.to = xstrdup(r->dest);
+			u->last_move.uid = r->dest_uid;
+			if (keys_of_action(u->screen, ACT_UNDO, &k, 1) > 0)
+				keys_name(k, key, sizeof key);
+			ui_note(u, 0, "Moved to %s.%s%s%s", dst != NULL ? dst->display : r->dest,
+				key[0] ? " " : "", key, key[0] ? " undoes it." : "");
+		}
 	} else if (r->kind == WORKER_DONE) {
 		ui_update_folder_counts(u);
 	} else if (r->kind == WORKER_ERROR || r->kind == WORKER_CANCELLED) {
@@ -613,6 +663,7 @@ static void ui_free_state(struct ui *u)
 		free(u->pending[i].folder);
 	free(u->pending);
 	lineedit_free(&u->prompt.line);
+	last_move_clear(u);
 	screen_pager_clear(u);
 	screen_stats_free(u);
 	msglist_free(u->msgs);

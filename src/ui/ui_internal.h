@@ -38,7 +38,15 @@ struct ui_pending {
 	uint32_t uid;        /* FETCH, FLAGS, MOVE: the message */
 	unsigned flags;      /* FLAGS: what changed */
 	int add;
+	int undo;            /* MOVE: it takes the last move back */
 	char *folder;        /* the folder it was made in */
+};
+
+/* The last move, for undo: the message's folder before and after, and its
+ * UID after (from COPYUID). */
+struct ui_last_move {
+	char *from, *to;     /* server names; NULL when there is nothing to undo */
+	uint32_t uid;        /* in to; 0 when the server did not say */
 };
 
 struct ui;
@@ -134,6 +142,7 @@ struct ui {
 	/* A question on the message line takes every key while it is open. */
 	struct ui_prompt prompt;
 	uint32_t confirm_uid;        /* the message a yes/no question is about */
+	struct ui_last_move last_move;
 	size_t save_which;           /* the attachment being saved, or all */
 
 	/* The message line under the status bar. */
@@ -164,6 +173,8 @@ struct msg_summary *ui_current(struct ui *u);
 void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int add);
 /* Flips one flag of the message (ignores NULL), as the flag and new keys do. */
 void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag);
+/* Moves the last moved message back where it was. */
+void ui_undo(struct ui *u);
 /* Moves the message to Trash and returns 1; inside Trash it asks whether to
  * delete the message for good instead and returns 0, as it does when the
  * message has a request running already. */

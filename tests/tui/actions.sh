@@ -2,6 +2,7 @@
 # Message operations in the full-screen client, against the real servers:
 # saving attachments from the pager (one, twice: the second is "name (1).ext",
 # all of a message, directory completion, a folder that does not exist);
+# delete to Trash and undo;
 # deleting inside Trash: d asks first; n keeps the message; y removes exactly
 # that message for good (STORE \Deleted + UID EXPUNGE of its UID), and the
 # others stay, also one that another client had marked \Deleted.
@@ -93,7 +94,23 @@ check "the first" grep -qx "first file" "$T/saved/other/first.txt"
 check "the second" grep -qx "second file" "$T/saved/other/second.txt"
 keys v C-g
 check "^G gives up" wait_for "Not saved."
-keys q q
+keys i
+check "back in the index" wait_for "INBOX | 2 messages"
+keys u
+check "u with nothing moved says so" wait_for "Nothing to undo."
+keys g d
+check "d moves to Trash and offers undo" wait_for "Moved to Trash. u undoes it."
+check "the index lost it" wait_for "INBOX | 1 message,"
+check "Trash holds it on the server" sh -c "$MAILSYS_DOVEADM search -u $user mailbox Trash subject 'One attachment' | grep -q ."
+keys u
+check "u moves it back" wait_for "Moved back to INBOX."
+check "the index shows it again" wait_for "INBOX | 2 messages"
+check "with its subject" wait_for "One attachment"
+check "INBOX holds it on the server" sh -c "$MAILSYS_DOVEADM search -u $user mailbox INBOX subject 'One attachment' | grep -q ."
+check "and Trash no more" sh -c "! $MAILSYS_DOVEADM search -u $user mailbox Trash subject 'One attachment' | grep -q ."
+keys u
+check "a second u has nothing left to undo" wait_for "Nothing to undo."
+keys q
 check "back in the folder list" wait_for "Trash"
 keys G Enter
 check "Trash opens" wait_for "Trash | 3 messages"
