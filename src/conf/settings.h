@@ -27,6 +27,7 @@ enum setting_type {
 	SETTING_AUTH,
 	SETTING_PROVIDER,
 	SETTING_WATCH,    /* auto|notify|idle|poll */
+	SETTING_RESYNC,   /* auto|qresync|condstore|full */
 };
 
 #define SETTING_SECONDS_MIN 1
