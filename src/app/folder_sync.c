@@ -198,6 +198,13 @@ static int on_new(const struct app_summary *m, void *ctx)
 	return y->ops->summary(m, y->ctx);
 }
 
+static void on_progress(size_t done, size_t total, void *ctx)
+{
+	struct app_sync *y = ctx;
+
+	y->ops->progress(done, total, y->ctx);
+}
+
 int app_sync_run(struct app_sync *y, struct imap_session *s, const struct app_sync_ops *ops,
 		 void *ctx, struct err *e)
 {
@@ -248,7 +255,7 @@ int app_sync_run(struct app_sync *y, struct imap_session *s, const struct app_sy
 		store_update_reset(y->up);
 	rc = 0;
 	if (info.exists > 0 && (info.uidnext == 0 || info.uidnext > from))
-		rc = app_messages_fetch_from(s, from, on_new, ops->progress, ctx, e);
+		rc = app_messages_fetch_from(s, from, on_new, ops->progress ? on_progress : NULL, y, e);
 	if (rc == 0 && y->up) {
 		struct store_folder_state fs = {
 			.uidvalidity = info.uidvalidity,
