@@ -214,8 +214,8 @@ int app_sync_run(struct app_sync *y, struct imap_session *s, const struct app_sy
 
 	y->ops = ops;
 	y->ctx = ctx;
-	if (y->st)
-		y->up = store_update_new(y->st, y->folder);
+	store_update_free(y->up);   /* a retry starts its changes again */
+	y->up = y->st ? store_update_new(y->st, y->folder) : NULL;
 	if (y->cached) {
 		struct imap_resync_known k = {
 			.uidvalidity = y->state.uidvalidity,

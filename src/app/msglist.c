@@ -223,6 +223,51 @@ int msglist_remove(struct msglist *l, uint32_t uid)
 	return 0;
 }
 
+int msglist_set_flags(struct msglist *l, uint32_t uid, unsigned flags)
+{
+	struct msg_summary key = { .uid = uid };
+	struct msg_summary *hit = bsearch(&key, l->items, l->n, sizeof key, uid_cmp);
+
+	if (hit == NULL)
+		return -1;
+	hit->flags = (uint16_t)flags;
+	return 0;
+}
+
+size_t msglist_remove_uids(struct msglist *l, const uint32_t *uids, size_t n)
+{
+	uint32_t *newidx;
+	size_t k = 0, removed = 0;
+
+	if (n == 0 || l->n == 0)
+		return 0;
+	/* newidx[i]: the item's index after compaction, UINT32_MAX if removed. */
+	newidx = xreallocarray(NULL, l->n, sizeof *newidx);
+	for (size_t i = 0; i < l->n; i++)
+		newidx[i] = 0;
+	for (size_t j = 0; j < n; j++) {
+		struct msg_summary key = { .uid = uids[j] };
+		struct msg_summary *hit = bsearch(&key, l->items, l->n, sizeof key, uid_cmp);
+		if (hit != NULL && newidx[hit - l->items] != UINT32_MAX) {
+			newidx[hit - l->items] = UINT32_MAX;
+			removed++;
+		}
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		if (newidx[i] == UINT32_MAX)
+			continue;
+		l->items[k] = l->items[i];
+		newidx[i] = (uint32_t)k++;
+	}
+	k = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (newidx[l->order[i]] != UINT32_MAX)
+			l->order[k++] = newidx[l->order[i]];
+	l->n = k;
+	free(newidx);
+	return removed;
+}
+
 size_t msglist_unread(const struct msglist *l)
 {
 	size_t n = 0;

@@ -1,6 +1,7 @@
 /* Resynchronising a cached folder: QRESYNC (one EXAMINE brings VANISHED and
  * the changed flags), else CONDSTORE (CHANGEDSINCE plus a UID SEARCH for
  * expunges), else a FETCH of every known UID's flags (RFC 7162, RFC 3501). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,24 @@ static int enable_qresync(struct imap_session *s, struct err *e)
 	struct mailimap_capability_data *caps, *result = NULL;
 	int r, on = 0;
 
+	/* ENABLE is valid only in the authenticated state (RFC 5161): a
+	 * session with a folder selected leaves it first, where UNSELECT
+	 * (RFC 3691) allows; else QRESYNC stays off and CONDSTORE serves. */
+	if (s->imap->imap_state == MAILIMAP_STATE_SELECTED) {
+		int cond = MAILIMAP_RESP_COND_STATE_OK;
+		if (!imap_cap(s, "UNSELECT"))
+			return 0;
+		conn_op_begin(s->conn, &op, "imap_unselect");
+		r = imap_raw_command(s, "UNSELECT", 8, 0, &cond);
+		if (r != MAILIMAP_NO_ERROR)
+			return conn_op_done(s->conn, &op, imap_fail(s, r, "UNSELECT", e), e);
+		if (cond != MAILIMAP_RESP_COND_STATE_OK)
+			return conn_op_done(s->conn, &op, 0, e);   /* QRESYNC stays off */
+		s->imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+		free(s->selected);
+		s->selected = NULL;
+		conn_op_done(s->conn, &op, 0, e);
+	}
 	caps = mailimap_capability_data_new(clist_new());
 	if (!caps || !caps->cap_list)
 		return err_set(e, ERR_INTERNAL, "out of memory building ENABLE");

@@ -165,7 +165,9 @@ struct imap_resync_ops {
  * 1 when the UIDVALIDITY differs (nothing is reported: the cache is void).
  * mode AUTO (or one the server lacks) falls back to the best offered. New
  * messages are the caller's: imap_fetch_summaries from known->uidnext.
- * Records "imap_select", "imap_enable", "imap_resync_flags", "imap_search". */
+ * Records "imap_select", "imap_unselect" and "imap_enable" (QRESYNC is
+ * enabled once per session, outside any folder), "imap_resync_flags",
+ * "imap_search". */
 int imap_resync(struct imap_session *s, const char *folder, enum imap_resync_mode mode,
 		const struct imap_resync_known *known, const struct imap_resync_ops *ops,
 		void *ctx, struct imap_select_info *info, int *reset, struct err *e);
