@@ -29,9 +29,24 @@ void msg_batch_free(struct msg_batch *b)
 	free(b);
 }
 
+/* Printable ASCII is what safe_text_terminal leaves as it is. */
+static int plain_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
 static const char *safe_copy(struct arena *a, const char *s)
 {
-	char *safe = safe_text_terminal(s != NULL ? s : "", 0);
+	if (s == NULL)
+		s = "";
+	/* Most senders and subjects: no conversion, no temporary copy (a warm
+	 * open of 100000 messages spends most of its time here otherwise). */
+	if (plain_ascii(s))
+		return arena_strdup(a, s);
+	char *safe = safe_text_terminal(s, 0);
 	const char *out = arena_strdup(a, safe);
 
 	free(safe);

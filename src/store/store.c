@@ -3,6 +3,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,11 @@ struct store *store_open(const char *path, char **notice, struct err *e)
 		store_close(st);
 		return NULL;
 	}
+	/* Headers of private mail: the file (and SQLite's -wal and -shm,
+	 * which take its mode) is the user's alone. */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
 	r = try_open(st, e);
 	if (r == 1) {
 		char why[200];
@@ -109,6 +115,8 @@ struct store *store_open(const char *path, char **notice, struct err *e)
 		sqlite3_close(st->db);
 		st->db = NULL;
 		remove_files(path);
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
+			close(fd);
 		struct strbuf b = STRBUF_INIT;
 		strbuf_printf(&b, "the cache %s was unusable (%s) and is rebuilt", path, why);
 		*notice = strbuf_detach(&b, NULL);
