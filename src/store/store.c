@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,9 +106,11 @@ struct store *store_open(const char *path, char **notice, struct err *e)
 	}
 	/* Headers of private mail: the file (and SQLite's -wal and -shm,
 	 * which take its mode) is the user's alone. */
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0)
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		fchmod(fd, 0600);   /* also one an older skua left readable */
 		close(fd);
+	}
 	r = try_open(st, e);
 	if (r == 1) {
 		char why[200];
