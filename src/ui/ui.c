@@ -483,6 +483,8 @@ static void loop_key(void *ctx, int key)
 		u->dirty = 1;
 		return;
 	}
+	if (ui_prompt_key(u, key))
+		return;
 	if (u->note[0] != '\0') {
 		u->note[0] = '\0';
 		u->dirty = 1;
@@ -563,6 +565,7 @@ static void loop_redraw(void *ctx)
 	case SCREEN_COUNT: break;
 	}
 	status_draw(u);
+	ui_prompt_draw(u);
 	refresh();
 	u->dirty = 0;
 }
@@ -590,6 +593,7 @@ static void ui_free_state(struct ui *u)
 	for (size_t i = 0; i < u->npending; i++)
 		free(u->pending[i].folder);
 	free(u->pending);
+	lineedit_free(&u->prompt.line);
 	screen_pager_clear(u);
 	screen_stats_free(u);
 	msglist_free(u->msgs);

@@ -14,6 +14,7 @@
 #include "mail/message.h"
 #include "net/metrics.h"
 #include "ui/keys.h"
+#include "ui/lineedit.h"
 
 struct ui_folder {
 	char *name;          /* server name, for requests */
@@ -38,6 +39,30 @@ struct ui_pending {
 	unsigned flags;      /* FLAGS: what changed */
 	int add;
 	char *folder;        /* the folder it was made in */
+};
+
+struct ui;
+
+/* What a prompt does with its answer. */
+struct ui_prompt_spec {
+	/* Text prompts: the answer typed (NULL when aborted with ^G or Esc). */
+	void (*done)(struct ui *u, const char *answer, void *ctx);
+	/* Yes/no prompts: called on y; any other key answers no. */
+	void (*yes)(struct ui *u, void *ctx);
+	/* Tab completion of the word after the last complete_sep (0: the whole
+	 * line); NULL: none. */
+	lineedit_candidate_fn complete;
+	char complete_sep;
+	void *ctx;              /* borrowed; must live until the answer */
+};
+
+/* The question open on the message line, if any. */
+struct ui_prompt {
+	int active;
+	int yesno;
+	char question[256];     /* terminal-safe */
+	struct lineedit line;
+	struct ui_prompt_spec spec;
 };
 
 struct ui {
@@ -106,6 +131,9 @@ struct ui {
 	char new_mail[160];          /* terminal-safe; "" when no mark */
 	uint64_t new_mail_us;        /* when the mark was set (monotonic) */
 
+	/* A question on the message line takes every key while it is open. */
+	struct ui_prompt prompt;
+
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
 	int note_error;
@@ -172,6 +200,18 @@ void ui_newmail_reply(struct ui *u, struct worker_reply *r);
 /* Stops the watcher; -1 if its thread is stuck in a connect (see
  * watch_thread_stop), when the app must not be freed. */
 int ui_newmail_stop(struct ui *u);
+
+/* prompt.c: questions on the message line. A new prompt replaces an open
+ * one. */
+void ui_prompt_text(struct ui *u, const struct ui_prompt_spec *spec, const char *initial,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void ui_prompt_yesno(struct ui *u, void (*yes)(struct ui *u, void *ctx), void *ctx, const char *fmt,
+		     ...) __attribute__((format(printf, 4, 5)));
+void ui_prompt_close(struct ui *u);
+/* Gives key to the open prompt; 0 if none is open. */
+int ui_prompt_key(struct ui *u, int key);
+/* Draws the open prompt over the message line and puts the cursor in it. */
+void ui_prompt_draw(struct ui *u);
 
 /* status.c: the title line, the status bar and the message line. */
 void status_draw(struct ui *u);
