@@ -300,7 +300,8 @@ static int find_expunged(struct resync *rs, const struct imap_select_info *info,
 		 (unsigned)k->uids[k->nuids - 1]);
 	if (imap_search(rs->s, crit, &uids, &n, e) != 0)
 		return -1;
-	qsort(uids, n, sizeof *uids, cmp_u32);
+	if (n)
+		qsort(uids, n, sizeof *uids, cmp_u32);
 	for (size_t i = 0; i < k->nuids; i++) {
 		while (j < n && uids[j] < k->uids[i])
 			j++;

@@ -258,9 +258,17 @@ int store_folder_drop(struct store *st, const char *folder, struct err *e)
 
 /* ---- updates ---- */
 
+/* seq: the order of the calls, so that of two changes to one UID the
+ * later wins whatever the sort does with equal keys. */
 struct flag_change {
 	uint32_t uid;
 	unsigned flags;
+	size_t seq;
+};
+
+struct add {
+	struct store_msg m;
+	size_t seq;
 };
 
 struct store_update {
@@ -271,7 +279,7 @@ struct store_update {
 	size_t nvanished, capvanished;
 	struct flag_change *flags;
 	size_t nflags, capflags;
-	struct store_msg *adds;
+	struct add *adds;
 	size_t nadds, capadds;
 	struct arena arena;
 };
@@ -319,6 +327,7 @@ void store_update_flags(struct store_update *u, uint32_t uid, unsigned flags)
 		u->flags = xreallocarray(u->flags, u->capflags, sizeof *u->flags);
 	}
 	u->flags[u->nflags].uid = uid;
+	u->flags[u->nflags].seq = u->nflags;
 	u->flags[u->nflags++].flags = flags;
 }
 
@@ -330,7 +339,8 @@ void store_update_add(struct store_update *u, const struct store_msg *m)
 		u->capadds = u->capadds ? 2 * u->capadds : 256;
 		u->adds = xreallocarray(u->adds, u->capadds, sizeof *u->adds);
 	}
-	c = &u->adds[u->nadds++];
+	u->adds[u->nadds].seq = u->nadds;
+	c = &u->adds[u->nadds++].m;
 	*c = *m;
 	c->from = arena_strdup(&u->arena, m->from ? m->from : "");
 	c->subject = arena_strdup(&u->arena, m->subject ? m->subject : "");
@@ -342,22 +352,21 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sorts by UID keeping the last of equal UIDs first among them (a later
- * change wins): ties broken by position, descending. */
+/* By UID, the latest call first among equal UIDs: the one a lookup finds. */
 static int cmp_flag(const void *a, const void *b)
 {
 	const struct flag_change *x = a, *y = b;
 	if (x->uid != y->uid)
 		return x->uid < y->uid ? -1 : 1;
-	return x < y ? 1 : -1;
+	return x->seq < y->seq ? 1 : x->seq > y->seq ? -1 : 0;
 }
 
-static int cmp_msg(const void *a, const void *b)
+static int cmp_add(const void *a, const void *b)
 {
-	const struct store_msg *x = a, *y = b;
-	if (x->uid != y->uid)
-		return x->uid < y->uid ? -1 : 1;
-	return x < y ? 1 : -1;
+	const struct add *x = a, *y = b;
+	if (x->m.uid != y->m.uid)
+		return x->m.uid < y->m.uid ? -1 : 1;
+	return x->seq < y->seq ? 1 : x->seq > y->seq ? -1 : 0;
 }
 
 /* First index in a sorted array whose UID is >= uid. */
@@ -428,18 +437,19 @@ static int collect(const struct store_msg *m, void *ctx)
 static void merge_range(struct store_update *u, struct merge *out, const struct store_msg *old,
 			size_t nold, uint32_t lo, uint64_t hi)
 {
-	size_t a = LOWER_BOUND(u->adds, u->nadds, lo, .uid);
+	size_t a = LOWER_BOUND(u->adds, u->nadds, lo, .m.uid);
 	size_t i = 0;
 
 	out->n = 0;
-	while (i < nold || (a < u->nadds && u->adds[a].uid <= hi)) {
+	while (i < nold || (a < u->nadds && u->adds[a].m.uid <= hi)) {
 		struct store_msg r;
-		if (a < u->nadds && u->adds[a].uid <= hi && (i >= nold || u->adds[a].uid <= old[i].uid)) {
-			r = u->adds[a];
+		if (a < u->nadds && u->adds[a].m.uid <= hi &&
+		    (i >= nold || u->adds[a].m.uid <= old[i].uid)) {
+			r = u->adds[a].m;
 			if (i < nold && old[i].uid == r.uid)
 				i++;   /* replaced */
 			uint32_t uid = r.uid;
-			while (a < u->nadds && u->adds[a].uid == uid)
+			while (a < u->nadds && u->adds[a].m.uid == uid)
 				a++;   /* only the latest of repeated adds */
 		} else {
 			r = old[i++];
@@ -458,8 +468,8 @@ static int any_in(const struct store_update *u, uint32_t lo, uint64_t hi)
 {
 	size_t i;
 
-	i = LOWER_BOUND(u->adds, u->nadds, lo, .uid);
-	if (i < u->nadds && u->adds[i].uid <= hi)
+	i = LOWER_BOUND(u->adds, u->nadds, lo, .m.uid);
+	if (i < u->nadds && u->adds[i].m.uid <= hi)
 		return 1;
 	i = LOWER_BOUND(u->vanished, u->nvanished, lo, );
 	if (i < u->nvanished && u->vanished[i] <= hi)
@@ -553,9 +563,12 @@ int store_update_commit(struct store_update *u, const struct store_folder_state 
 	int64_t id;
 	int rc = -1;
 
-	qsort(u->vanished, u->nvanished, sizeof *u->vanished, cmp_u32);
-	qsort(u->flags, u->nflags, sizeof *u->flags, cmp_flag);
-	qsort(u->adds, u->nadds, sizeof *u->adds, cmp_msg);
+	if (u->nvanished)
+		qsort(u->vanished, u->nvanished, sizeof *u->vanished, cmp_u32);
+	if (u->nflags)
+		qsort(u->flags, u->nflags, sizeof *u->flags, cmp_flag);
+	if (u->nadds)
+		qsort(u->adds, u->nadds, sizeof *u->adds, cmp_add);
 	if (exec(st, "BEGIN IMMEDIATE", e) != 0)
 		return -1;
 	if (u->reset && store_folder_drop(st, u->folder, e) != 0)
