@@ -128,7 +128,7 @@ size_t app_sync_load(struct app_sync *y, const struct app_sync_ops *ops, void *c
 		r = store_folder_read(y->st, y->folder, on_cached, y, &e);
 	if (r < 0) {
 		/* A damaged folder is forgotten and fetched again whole. */
-		char *text = xasprintf("%s; it is rebuilt", e.msg);
+		char *text = xasprintf("header cache of this folder rebuilt: %s", e.msg);
 		notice(y, text);
 		free(text);
 		if (y->n && ops->reset)
@@ -233,8 +233,8 @@ int app_sync_run(struct app_sync *y, struct imap_session *s, const struct app_sy
 			char *u = imap_mutf7_to_utf8(y->folder);
 			snprintf(shown, sizeof shown, "%s", u);
 			free(u);
-			char *text = xasprintf("%s was recreated on the server (new UIDVALIDITY): its "
-					       "cache is dropped", shown);
+			char *text = xasprintf("header cache of %s dropped: the folder was "
+					       "recreated on the server (new UIDVALIDITY)", shown);
 			notice(y, text);
 			free(text);
 			if (ops->reset)

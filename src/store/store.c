@@ -121,7 +121,8 @@ struct store *store_open(const char *path, char **notice, struct err *e)
 		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
 			close(fd);
 		struct strbuf b = STRBUF_INIT;
-		strbuf_printf(&b, "the cache %s was unusable (%s) and is rebuilt", path, why);
+		/* What happened first: a narrow message line cuts the end. */
+		strbuf_printf(&b, "header cache rebuilt (%s): %s", why, path);
 		*notice = strbuf_detach(&b, NULL);
 		r = try_open(st, e);
 		if (r == 1)
