@@ -268,3 +268,43 @@ int app_sync_run(struct app_sync *y, struct imap_session *s, const struct app_sy
 	}
 	return rc;
 }
+
+uint64_t app_body_cache_limit(const struct app *a)
+{
+	return (uint64_t)a->config.body_cache_size << 20;
+}
+
+struct mail_message *app_message_fetch_cached(struct store *st, uint64_t limit,
+					      struct imap_session *s, const char *folder,
+					      uint32_t uid, imap_progress_fn progress, void *ctx,
+					      struct err *e)
+{
+	struct imap_select_info info;
+	struct store_folder_state fs;
+	struct strbuf raw = STRBUF_INIT;
+	struct mail_message *m = NULL;
+	struct err ce = { 0 };
+	int cached = 0;
+
+	if (st == NULL || limit == 0)
+		return app_message_fetch(s, folder, uid, progress, ctx, e);
+	if (imap_select(s, folder, 1, &info, e) != 0)
+		return NULL;
+	if (store_folder_state(st, folder, &fs, &ce) == 0) {
+		if (fs.uidvalidity != info.uidvalidity)
+			store_folder_drop(st, folder, &ce);
+		else
+			cached = store_body_get(st, folder, uid, &raw, &ce) == 0;
+	}
+	if (!cached) {
+		if (imap_fetch_message(s, uid, &raw, progress, ctx, e) != 0) {
+			strbuf_free(&raw);
+			return NULL;
+		}
+		/* Kept only where the folder's own cache is (same UIDVALIDITY). */
+		store_body_put(st, folder, uid, raw.s ? raw.s : "", raw.len, limit, &ce);
+	}
+	m = mail_message_parse(raw.s ? raw.s : "", raw.len, e);
+	strbuf_free(&raw);
+	return m;
+}

@@ -42,4 +42,15 @@ size_t app_sync_load(struct app_sync *y, const struct app_sync_ops *ops, void *c
 int app_sync_run(struct app_sync *y, struct imap_session *s, const struct app_sync_ops *ops,
 		 void *ctx, struct err *e);
 
+/* app_message_fetch through the body cache: the folder is selected to check
+ * its UIDVALIDITY against the cache (a different one drops the folder's
+ * cache), then a message read before comes from st, another is downloaded
+ * and kept there within limit bytes. st NULL: app_message_fetch. */
+struct mail_message *app_message_fetch_cached(struct store *st, uint64_t limit,
+					      struct imap_session *s, const char *folder,
+					      uint32_t uid, imap_progress_fn progress, void *ctx,
+					      struct err *e);
+/* The body_cache_size setting in bytes. */
+uint64_t app_body_cache_limit(const struct app *a);
+
 #endif

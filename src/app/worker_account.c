@@ -327,7 +327,8 @@ static int run_fetch(struct account_worker *x, struct worker *w, const struct wo
 
 	if (req->folder == NULL || req->nuids != 1)
 		return err_set(e, ERR_INTERNAL, "fetching a message needs a folder and one UID");
-	final->message = app_message_fetch(x->s, req->folder, req->uids[0], on_progress, &c, e);
+	final->message = app_message_fetch_cached(x->store, app_body_cache_limit(x->app), x->s,
+						  req->folder, req->uids[0], on_progress, &c, e);
 	if (final->message == NULL)
 		return -1;
 	/* As `skua read` does: the notifier hears of every message read. */

@@ -45,6 +45,7 @@ struct config {
 	int bell_on_new_mail;    /* the full-screen client beeps on new mail */
 	int cache;               /* keep folder indexes in $XDG_CACHE_HOME/skua */
 	enum conf_resync resync;
+	int body_cache_size;     /* megabytes of message bodies kept in the cache; 0: none */
 	char **warnings;         /* sentences for the caller to show; not errors */
 	size_t nwarnings;
 };

@@ -25,7 +25,10 @@ static const char *const schema =
 	" uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS chunk (folder INTEGER NOT NULL, first_uid INTEGER NOT NULL,"
 	" last_uid INTEGER NOT NULL, rows INTEGER NOT NULL, data BLOB NOT NULL,"
-	" PRIMARY KEY (folder, first_uid));";
+	" PRIMARY KEY (folder, first_uid));"
+	"CREATE TABLE IF NOT EXISTS body (folder INTEGER NOT NULL, uid INTEGER NOT NULL,"
+	" used INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (folder, uid));"
+	"CREATE INDEX IF NOT EXISTS body_used ON body (used);";
 
 static int db_fail(struct store *st, struct err *e, const char *doing)
 {
@@ -243,6 +246,13 @@ int store_folder_drop(struct store *st, const char *folder, struct err *e)
 	if (id <= 0)
 		return (int)(id < 0 ? -1 : 0);
 	if (sqlite3_prepare_v2(st->db, "DELETE FROM chunk WHERE folder = ?1", -1, &q, NULL) != SQLITE_OK)
+		return db_fail(st, e, "cannot update the cache");
+	sqlite3_bind_int64(q, 1, id);
+	r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r != SQLITE_DONE)
+		return db_fail(st, e, "cannot update the cache");
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM body WHERE folder = ?1", -1, &q, NULL) != SQLITE_OK)
 		return db_fail(st, e, "cannot update the cache");
 	sqlite3_bind_int64(q, 1, id);
 	r = sqlite3_step(q);
@@ -556,6 +566,28 @@ out:
 	return rc;
 }
 
+/* The bodies of vanished messages go with them. */
+static int drop_bodies(struct store_update *u, int64_t id, struct err *e)
+{
+	sqlite3_stmt *q;
+	int rc = 0;
+
+	if (u->nvanished == 0)
+		return 0;
+	if (sqlite3_prepare_v2(u->st->db, "DELETE FROM body WHERE folder = ? AND uid = ?", -1, &q,
+			       NULL) != SQLITE_OK)
+		return db_fail(u->st, e, "cannot update the cache");
+	for (size_t i = 0; i < u->nvanished && rc == 0; i++) {
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 1, id);
+		sqlite3_bind_int64(q, 2, u->vanished[i]);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = db_fail(u->st, e, "cannot update the cache");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
 int store_update_commit(struct store_update *u, const struct store_folder_state *state,
 			struct err *e)
 {
@@ -590,12 +622,121 @@ int store_update_commit(struct store_update *u, const struct store_folder_state 
 		goto out;
 	}
 	id = folder_id(st, u->folder, NULL, e);
-	if (id <= 0 || apply(u, id, e) != 0)
+	if (id <= 0 || apply(u, id, e) != 0 || drop_bodies(u, id, e) != 0)
 		goto out;
 	rc = exec(st, "COMMIT", e);
 out:
 	sqlite3_finalize(q);
 	if (rc != 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* ---- bodies ---- */
+
+/* A clock for "least recently read" that never goes back. */
+static int64_t body_tick(struct store *st)
+{
+	sqlite3_stmt *q;
+	int64_t t = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(used), 0) + 1 FROM body", -1, &q,
+			       NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		t = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return t;
+}
+
+int store_body_get(struct store *st, const char *folder, uint32_t uid, struct strbuf *out,
+		   struct err *e)
+{
+	sqlite3_stmt *q;
+	int64_t id = folder_id(st, folder, NULL, e);
+	int r, rc = 1;
+
+	if (id <= 0)
+		return (int)(id < 0 ? -1 : 1);
+	if (sqlite3_prepare_v2(st->db, "SELECT data FROM body WHERE folder = ? AND uid = ?", -1, &q,
+			       NULL) != SQLITE_OK)
+		return db_fail(st, e, "cannot read the cache");
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, uid);
+	r = sqlite3_step(q);
+	if (r == SQLITE_ROW) {
+		strbuf_append(out, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0));
+		rc = 0;
+	} else if (r != SQLITE_DONE) {
+		rc = db_fail(st, e, "cannot read the cache");
+	}
+	sqlite3_finalize(q);
+	if (rc == 0) {
+		int64_t t = body_tick(st);
+		if (sqlite3_prepare_v2(st->db, "UPDATE body SET used = ? WHERE folder = ? AND uid = ?",
+				       -1, &q, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(q, 1, t);
+			sqlite3_bind_int64(q, 2, id);
+			sqlite3_bind_int64(q, 3, uid);
+			sqlite3_step(q);   /* only the eviction order depends on it */
+		}
+		sqlite3_finalize(q);
+	}
+	return rc;
+}
+
+uint64_t store_body_bytes(struct store *st)
+{
+	sqlite3_stmt *q;
+	uint64_t n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(sum(length(data)), 0) FROM body", -1, &q,
+			       NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+int store_body_put(struct store *st, const char *folder, uint32_t uid, const char *data,
+		   size_t len, uint64_t limit, struct err *e)
+{
+	sqlite3_stmt *q = NULL;
+	int64_t id;
+	int rc = -1;
+
+	if (len > limit || len > INT32_MAX)
+		return 1;
+	if (exec(st, "BEGIN IMMEDIATE", e) != 0)
+		return -1;
+	id = folder_id(st, folder, NULL, e);
+	if (id <= 0) {
+		rc = id < 0 ? -1 : 1;
+		goto out;
+	}
+	int64_t t = body_tick(st);
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO body (folder, uid, used, data) "
+				       "VALUES (?, ?, ?, ?)", -1, &q, NULL) != SQLITE_OK) {
+		db_fail(st, e, "cannot write the cache");
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, uid);
+	sqlite3_bind_int64(q, 3, t);
+	sqlite3_bind_blob(q, 4, data, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		db_fail(st, e, "cannot write the cache");
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	/* The least recently read go first until the rest fit. */
+	while (store_body_bytes(st) > limit) {
+		if (exec(st, "DELETE FROM body WHERE rowid = (SELECT rowid FROM body ORDER BY used "
+			     "LIMIT 1)", e) != 0)
+			goto out;
+	}
+	rc = exec(st, "COMMIT", e);
+out:
+	sqlite3_finalize(q);
+	if (rc < 0 || rc == 1)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }

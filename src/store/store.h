@@ -13,7 +13,7 @@
 
 /* Bumped whenever the file layout or the packed record changes: a file of
  * another version is discarded and rebuilt. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* One cached summary. from and subject are decoded UTF-8, not yet
  * terminal-safe (the cache is never trusted more than the server). */
@@ -76,6 +76,20 @@ void store_update_add(struct store_update *u, const struct store_msg *m);
 /* Applies everything and records state, all or nothing. */
 int store_update_commit(struct store_update *u, const struct store_folder_state *state,
 			struct err *e);
+
+/* Bodies (whole raw messages) cached on first read, in the folder's
+ * cache; they go with the folder (a drop, a new UIDVALIDITY) and with their
+ * message (vanished). 0 with the bytes appended to out, 1 when not cached,
+ * -1 on error. */
+int store_body_get(struct store *st, const char *folder, uint32_t uid, struct strbuf *out,
+		   struct err *e);
+/* Keeps a body, then forgets the least recently read ones until all the
+ * account's bodies fit in limit bytes. A body bigger than limit, or of a
+ * folder not cached, is not kept (returns 1). */
+int store_body_put(struct store *st, const char *folder, uint32_t uid, const char *data,
+		   size_t len, uint64_t limit, struct err *e);
+/* Bytes of bodies cached, for tests and the stats. */
+uint64_t store_body_bytes(struct store *st);
 
 /* Rows per chunk. */
 #define STORE_CHUNK_ROWS 2048

@@ -4,7 +4,8 @@
 # flags and delivered new mail, on the QRESYNC, CONDSTORE-only and full
 # resync paths (forced by the resync setting); after the folder was deleted
 # and created again (new UIDVALIDITY); with a cache file of garbage; and
-# after a kill -9 in the middle of a resync.
+# after a kill -9 in the middle of a resync; and a message read twice is
+# downloaded once.
 . "${SKUA_TOP_SRCDIR:?}/tests/cli/lib.sh"
 need_mailsys
 user=bob@example.org
@@ -117,6 +118,16 @@ fi
 wait "$pid" 2> /dev/null
 same "after the kill the next list is correct"
 check "it holds all the messages" test "$(wc -l < "$T/cold")" -eq 6004
+
+# Bodies: a message read twice is downloaded once; the cached one reads the same.
+before=$(lines)
+expect_ok "a first read" "$SKUA" -F "$cfg" read "$folder" 1
+cp "$T/out" "$T/read1"
+check "the first read downloads the message" sh -c "tail -n +$((before + 1)) '$log' | cut -f2 | grep -qx imap_fetch_body"
+before=$(lines)
+expect_ok "a second read" "$SKUA" -F "$cfg" read "$folder" 1
+check "the second read comes from the cache" sh -c "! tail -n +$((before + 1)) '$log' | cut -f2 | grep -qx imap_fetch_body"
+check "and prints the same" cmp -s "$T/out" "$T/read1"
 
 $MAILSYS_DOVEADM mailbox delete -u "$user" "$folder" >/dev/null 2>&1
 finish

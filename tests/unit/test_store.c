@@ -319,6 +319,52 @@ static void test_damaged_chunk_reported(void **state)
 	store_close(st);
 }
 
+static void test_bodies(void **state)
+{
+	char *notice;
+	struct store *st = open_ok(&notice);
+	struct strbuf b = STRBUF_INIT;
+	struct err e = { 0 };
+	char big[3000];
+	(void)state;
+
+	memset(big, 'x', sizeof big);
+	/* Not kept for a folder that is not cached. */
+	assert_int_equal(store_body_put(st, "INBOX", 1, "hello", 5, 10000, &e), 1);
+	fill(st, "INBOX", 1, 10, 1);
+	assert_int_equal(store_body_put(st, "INBOX", 1, "hello", 5, 10000, &e), 0);
+	assert_int_equal(store_body_get(st, "INBOX", 1, &b, &e), 0);
+	assert_int_equal(b.len, 5);
+	assert_memory_equal(b.s, "hello", 5);
+	assert_int_equal(store_body_get(st, "INBOX", 2, &b, &e), 1);
+	/* Bigger than the limit: not kept. */
+	assert_int_equal(store_body_put(st, "INBOX", 2, big, sizeof big, 2000, &e), 1);
+	/* Over the limit the least recently read go: 2, 3, 4 of 3000 bytes in
+	 * 7000, 2 read again, then 5 pushes out 3 (not 2). */
+	assert_int_equal(store_body_put(st, "INBOX", 2, big, sizeof big, 7000, &e), 0);
+	assert_int_equal(store_body_put(st, "INBOX", 3, big, sizeof big, 7000, &e), 0);
+	strbuf_reset(&b);
+	assert_int_equal(store_body_get(st, "INBOX", 2, &b, &e), 0);
+	assert_int_equal(store_body_put(st, "INBOX", 4, big, sizeof big, 7000, &e), 0);
+	assert_true(store_body_bytes(st) <= 7000);
+	assert_int_equal(store_body_get(st, "INBOX", 3, &b, &e), 1);
+	assert_int_equal(store_body_get(st, "INBOX", 2, &b, &e), 0);
+	assert_int_equal(store_body_get(st, "INBOX", 4, &b, &e), 0);
+	/* A vanished message takes its body along; a reset takes all. */
+	struct store_update *u = store_update_new(st, "INBOX");
+	store_update_vanish(u, 4);
+	struct store_folder_state fs = { 7, 11, 100 };
+	assert_int_equal(store_update_commit(u, &fs, &e), 0);
+	store_update_free(u);
+	assert_int_equal(store_body_get(st, "INBOX", 4, &b, &e), 1);
+	assert_int_equal(store_body_get(st, "INBOX", 2, &b, &e), 0);
+	fill(st, "INBOX", 1, 10, 1);
+	assert_int_equal(store_body_get(st, "INBOX", 2, &b, &e), 1);
+	assert_true(store_body_bytes(st) == 0);
+	strbuf_free(&b);
+	store_close(st);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -379,6 +425,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_damaged_pages_rebuilt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_version_rebuilt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_chunk_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bodies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_100000, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
