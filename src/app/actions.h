@@ -20,4 +20,10 @@ int app_action_flags(struct imap_session *s, const char *folder, const uint32_t 
 int app_action_move(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
 		    const char *dest, struct err *e);
 
+/* Deletes the listed UIDs of folder for good: STORE \Deleted, then UID
+ * EXPUNGE of exactly those UIDs (refused without UIDPLUS rather than a bare
+ * EXPUNGE that could take other messages marked \Deleted). */
+int app_action_expunge(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
+		       struct err *e);
+
 #endif

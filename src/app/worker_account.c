@@ -384,6 +384,10 @@ static int run_request(struct account_worker *x, struct worker *w, const struct 
 					req->flags, e);
 	case WORKER_REQ_MOVE:
 		return run_move(x, req, final, e);
+	case WORKER_REQ_EXPUNGE:
+		if (req->folder == NULL)
+			return err_set(e, ERR_INTERNAL, "deleting needs the folder");
+		return app_action_expunge(x->s, req->folder, req->uids, req->nuids, e);
 	case WORKER_REQ_LOGOUT:
 		break;
 	}

@@ -32,6 +32,7 @@ enum worker_req_kind {
 	WORKER_REQ_FETCH,    /* folder, uids[0]: fetch the message and parse it */
 	WORKER_REQ_FLAGS,    /* folder, uids: add (add = 1) or remove flags */
 	WORKER_REQ_MOVE,     /* folder, uids to dest; dest NULL: the Trash folder */
+	WORKER_REQ_EXPUNGE,  /* folder, uids: \Deleted and UID EXPUNGE of exactly those */
 	WORKER_REQ_LOGOUT,   /* LOGOUT and close; a later request connects again */
 };
 

@@ -29,7 +29,7 @@ static const struct action_info {
 	[ACT_NEXT_UNREAD] = { "next-unread", "Go to the next unread message" },
 	[ACT_NEXT_MESSAGE] = { "next-message", "Show the next message" },
 	[ACT_PREV_MESSAGE] = { "previous-message", "Show the previous message" },
-	[ACT_DELETE] = { "delete", "Move the message to Trash" },
+	[ACT_DELETE] = { "delete", "Move to Trash (in Trash: delete for good)" },
 	[ACT_FLAG] = { "flag", "Flag or unflag the message" },
 	[ACT_TOGGLE_NEW] = { "toggle-new", "Mark the message unread, or read" },
 	[ACT_REFRESH] = { "refresh", "Load it again from the server" },

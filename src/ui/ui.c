@@ -183,19 +183,43 @@ void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag)
 		ui_change_flags(u, m, flag, !(m->flags & flag));
 }
 
-void ui_delete(struct ui *u, struct msg_summary *m)
+/* The answer y to "delete for good?": the message asked about, if it is
+ * still in the open folder. */
+static void expunge_confirmed(struct ui *u, void *ctx)
+{
+	(void)ctx;
+	ssize_t pos = u->msgs != NULL ? msglist_find(u->msgs, u->confirm_uid) : -1;
+	struct msg_summary *m = pos >= 0 ? msglist_at(u->msgs, (size_t)pos) : NULL;
+
+	if (m == NULL || m->mark || u->folder == NULL)
+		return;
+	m->mark = 1;
+	ui_post(u, worker_req_new(WORKER_REQ_EXPUNGE, u->folder, &m->uid, 1), m->uid);
+	ui_note(u, 0, "Deleting...");
+	if (u->screen == SCREEN_PAGER) {
+		u->screen = SCREEN_INDEX;
+		u->dirty = 1;
+	}
+}
+
+int ui_delete(struct ui *u, struct msg_summary *m)
 {
 	struct ui_folder *f = ui_folder_find(u, u->folder);
 
 	if (m->mark)
-		return;
+		return 0;
 	if (f != NULL && (f->flags & IMAP_FOLDER_TRASH)) {
-		ui_note(u, 1, "This message is already in %s.", f->display);
-		return;
+		/* Inside Trash nothing is left to move it to: deleting is for good,
+		 * so it is asked first. */
+		u->confirm_uid = m->uid;
+		ui_prompt_yesno(u, expunge_confirmed, NULL, "Delete \"%s\" from %s for good?",
+				m->subject != NULL ? m->subject : "", f->display);
+		return 0;
 	}
 	m->mark = 1;
 	ui_post(u, worker_req_new(WORKER_REQ_MOVE, u->folder, &m->uid, 1), m->uid);
 	u->dirty = 1;
+	return 1;
 }
 
 static void set_folders(struct ui *u, const struct imap_folder *f, size_t n)
@@ -369,7 +393,19 @@ static void change_reply(struct ui *u, const struct ui_pending *p, struct worker
 	struct msg_summary *m = pos >= 0 ? msglist_at(u->msgs, (size_t)pos) : NULL;
 	struct ui_folder *src, *dst;
 
-	if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_MOVE) {
+	if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_EXPUNGE) {
+		src = ui_folder_find(u, p->folder);
+		if (m != NULL) {
+			int unread = !(m->flags & MSG_SEEN);
+			msglist_remove(u->msgs, p->uid);
+			screen_index_follow(u);
+			if (src != NULL && src->counted > 0 && src->messages > 0) {
+				src->messages--;
+				src->unseen -= unread && src->unseen > 0;
+			}
+		}
+		ui_note(u, 0, "Deleted for good.");
+	} else if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_MOVE) {
 		src = ui_folder_find(u, p->folder);
 		dst = ui_folder_find(u, r->dest);
 		if (m != NULL) {
@@ -389,7 +425,7 @@ static void change_reply(struct ui *u, const struct ui_pending *p, struct worker
 	} else if (r->kind == WORKER_DONE) {
 		ui_update_folder_counts(u);
 	} else if (r->kind == WORKER_ERROR || r->kind == WORKER_CANCELLED) {
-		if (m != NULL && p->kind == WORKER_REQ_MOVE)
+		if (m != NULL && (p->kind == WORKER_REQ_MOVE || p->kind == WORKER_REQ_EXPUNGE))
 			m->mark = 0;
 		if (m != NULL && p->kind == WORKER_REQ_FLAGS) {
 			if (p->add)
@@ -429,6 +465,7 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			break;
 		case WORKER_REQ_FLAGS:
 		case WORKER_REQ_MOVE:
+		case WORKER_REQ_EXPUNGE:
 			if (final)
 				change_reply(u, p, r);
 			break;

@@ -133,6 +133,7 @@ struct ui {
 
 	/* A question on the message line takes every key while it is open. */
 	struct ui_prompt prompt;
+	uint32_t confirm_uid;        /* the message a yes/no question is about */
 
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
@@ -162,8 +163,10 @@ struct msg_summary *ui_current(struct ui *u);
 void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int add);
 /* Flips one flag of the message (ignores NULL), as the flag and new keys do. */
 void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag);
-/* Moves the message to Trash. */
-void ui_delete(struct ui *u, struct msg_summary *m);
+/* Moves the message to Trash and returns 1; inside Trash it asks whether to
+ * delete the message for good instead and returns 0, as it does when the
+ * message has a request running already. */
+int ui_delete(struct ui *u, struct msg_summary *m);
 
 /* Screens: draw the body rows, and handle an action (1 if handled). */
 void screen_folders_draw(struct ui *u);
