@@ -66,6 +66,11 @@ void worker_reply_clear_payload(struct worker_reply *r)
 	r->message = NULL;
 	free(r->dest);
 	r->dest = NULL;
+	free(r->uids);
+	free(r->uid_flags);
+	r->uids = NULL;
+	r->uid_flags = NULL;
+	r->nuids = 0;
 }
 
 void worker_reply_free(struct worker_reply *r)

@@ -336,6 +336,24 @@ static void open_reply(struct ui *u, struct worker_reply *r)
 		r->batch = NULL;
 		screen_index_follow(u);
 		break;
+	case WORKER_RESET:
+		/* The cached index was of a folder that no longer exists. */
+		msglist_free(u->msgs);
+		u->msgs = msglist_new();
+		screen_index_follow(u);
+		break;
+	case WORKER_VANISHED:
+		msglist_remove_uids(u->msgs, r->uids, r->nuids);
+		screen_index_follow(u);
+		break;
+	case WORKER_FLAGS_CHANGED:
+		for (size_t i = 0; i < r->nuids; i++)
+			msglist_set_flags(u->msgs, r->uids[i], r->uid_flags[i]);
+		u->dirty = 1;
+		break;
+	case WORKER_NOTICE:
+		ui_note(u, 0, "%s", r->err.msg);
+		break;
 	case WORKER_DONE:
 		u->open_id = 0;
 		if (!u->user_moved && n > 0) {
