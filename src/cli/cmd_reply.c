@@ -119,7 +119,9 @@ int cmd_reply(struct app *a, const struct cli_options *o, int argc, char **argv,
 	int opt, all = 0;
 
 	(void)o;
-	optind = 1;
+	/* 0, not 1: GNU getopt then forgets main's "+" mode and lets options
+	 * follow the UID */
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, "a", longopts, NULL)) != -1) {
 		if (opt != 'a')
 			return err_set(e, ERR_USAGE, "usage: skua reply [FOLDER] UID [--all] < text");
@@ -144,7 +146,9 @@ int cmd_forward(struct app *a, const struct cli_options *o, int argc, char **arg
 	int opt, attach = 0;
 
 	(void)o;
-	optind = 1;
+	/* 0, not 1: GNU getopt then forgets main's "+" mode and lets options
+	 * follow the UID */
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, "t:A", longopts, NULL)) != -1) {
 		if (opt == 't') {
 			char *j = to ? xasprintf("%s, %s", to, optarg) : xstrdup(optarg);
