@@ -226,11 +226,15 @@ static int run_move(struct account_worker *x, const struct worker_req *req,
 		if (dest == NULL)
 			return -1;
 	}
-	if (app_action_move(x->s, req->folder, req->uids, req->nuids, dest, e) != 0) {
+	struct imap_moved moved = { 0 };
+	if (app_action_move(x->s, req->folder, req->uids, req->nuids, dest, &moved, e) != 0) {
+		imap_moved_free(&moved);
 		free(dest);
 		return -1;
 	}
 	final->dest = dest;
+	final->dest_uid = req->nuids > 0 ? imap_moved_find(&moved, req->uids[0]) : 0;
+	imap_moved_free(&moved);
 	return 0;
 }
 
@@ -254,6 +258,10 @@ static int run_request(struct account_worker *x, struct worker *w, const struct 
 					req->flags, e);
 	case WORKER_REQ_MOVE:
 		return run_move(x, req, final, e);
+	case WORKER_REQ_EXPUNGE:
+		if (req->folder == NULL)
+			return err_set(e, ERR_INTERNAL, "deleting needs the folder");
+		return app_action_expunge(x->s, req->folder, req->uids, req->nuids, e);
 	case WORKER_REQ_LOGOUT:
 		break;
 	}

@@ -40,6 +40,7 @@ const char *worker_req_kind_name(enum worker_req_kind kind)
 	case WORKER_REQ_FETCH: return "fetch message";
 	case WORKER_REQ_FLAGS: return "change flags";
 	case WORKER_REQ_MOVE: return "move";
+	case WORKER_REQ_EXPUNGE: return "delete for good";
 	case WORKER_REQ_LOGOUT: return "log out";
 	}
 	return "request";

@@ -28,6 +28,7 @@ enum worker_req_kind {
 	WORKER_REQ_FETCH,    /* folder, uids[0]: fetch the message and parse it */
 	WORKER_REQ_FLAGS,    /* folder, uids: add (add = 1) or remove flags */
 	WORKER_REQ_MOVE,     /* folder, uids to dest; dest NULL: the Trash folder */
+	WORKER_REQ_EXPUNGE,  /* folder, uids: \Deleted and UID EXPUNGE of exactly those */
 	WORKER_REQ_LOGOUT,   /* LOGOUT and close; a later request connects again */
 };
 
@@ -76,8 +77,10 @@ struct worker_reply {
 	struct msg_batch *batch;
 	/* DONE of FETCH: strings not terminal-safe */
 	struct mail_message *message;
-	/* DONE of MOVE: server name of the folder the messages went to */
+	/* DONE of MOVE: server name of the folder the messages went to, and
+	 * the first message's UID there (0 if the server did not say) */
 	char *dest;
+	uint32_t dest_uid;
 	/* ERROR (and CANCELLED, whose message says so): not terminal-safe */
 	struct err err;
 	struct worker_reply *next;    /* the queue's link */

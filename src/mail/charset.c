@@ -5,6 +5,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -139,10 +142,80 @@ static void utf8_sanitize(struct strbuf *b, const char *data, size_t len)
 	}
 }
 
+/* Open conversions, a few per thread: glibc loads a charset's module at
+ * iconv_open and unloads it at the last iconv_close, so opening one per
+ * header would map and unmap a shared object for every message of a folder
+ * (most of the time of listing one, measured). A descriptor is used by one
+ * thread at a time, hence per thread. */
+#define CD_CACHE_SIZE 8
+
+struct cd_cache {
+	struct {
+		char name[48];
+		iconv_t cd;
+	} slot[CD_CACHE_SIZE];
+	unsigned next;   /* the slot to reuse when all are taken */
+};
+
+static pthread_key_t cd_key;
+static pthread_once_t cd_once = PTHREAD_ONCE_INIT;
+
+static void cd_cache_free(void *p)
+{
+	struct cd_cache *c = p;
+
+	for (size_t i = 0; i < CD_CACHE_SIZE; i++)
+		if (c->slot[i].name[0] != '\0')
+			iconv_close(c->slot[i].cd);
+	free(c);
+}
+
+static void cd_key_init(void)
+{
+	if (pthread_key_create(&cd_key, cd_cache_free) != 0)
+		abort();
+}
+
+/* A descriptor from the charset named from to UTF-8, in its initial state; owned by the
+ * thread's cache. (iconv_t)-1 if iconv does not know the charset. */
+static iconv_t cd_get(const char *from)
+{
+	struct cd_cache *c;
+	size_t i;
+
+	pthread_once(&cd_once, cd_key_init);
+	c = pthread_getspecific(cd_key);
+	if (c == NULL) {
+		c = xcalloc(1, sizeof *c);
+		pthread_setspecific(cd_key, c);
+	}
+	/* No charset has a name this long: it is no charset iconv knows. */
+	if (strlen(from) >= sizeof c->slot[0].name)
+		return (iconv_t)-1;
+	for (i = 0; i < CD_CACHE_SIZE; i++) {
+		if (strcmp(c->slot[i].name, from) == 0) {
+			iconv(c->slot[i].cd, NULL, NULL, NULL, NULL);
+			return c->slot[i].cd;
+		}
+	}
+	iconv_t cd = iconv_open("UTF-8", from);
+	if (cd == (iconv_t)-1)
+		return cd;
+	for (i = 0; i < CD_CACHE_SIZE && c->slot[i].name[0] != '\0'; i++)
+		;
+	if (i == CD_CACHE_SIZE) {
+		i = c->next++ % CD_CACHE_SIZE;
+		iconv_close(c->slot[i].cd);
+	}
+	snprintf(c->slot[i].name, sizeof c->slot[i].name, "%s", from);
+	c->slot[i].cd = cd;
+	return cd;
+}
+
 /* Converts with iconv; 0, or -1 if iconv does not know the charset. */
 static int iconv_convert(struct strbuf *b, const char *from, const char *data, size_t len)
 {
-	iconv_t cd = iconv_open("UTF-8", from);
+	iconv_t cd = cd_get(from);
 	if (cd == (iconv_t)-1)
 		return -1;
 
@@ -158,11 +231,13 @@ static int iconv_convert(struct strbuf *b, const char *from, const char *data, s
 				  : iconv(cd, NULL, NULL, &op, &outleft);
 		int saved = errno;
 		/* iconv's output is valid UTF-8, but a NUL would cut C strings short */
-		for (char *q = out; q < op; q++) {
-			if (*q == '\0')
-				utf8_put(b, UTF8_REPLACEMENT);
-			else
-				strbuf_appendc(b, *q);
+		for (char *q = out; q < op;) {
+			char *nul = memchr(q, '\0', (size_t)(op - q));
+			strbuf_append(b, q, (size_t)((nul ? nul : op) - q));
+			if (nul == NULL)
+				break;
+			utf8_put(b, UTF8_REPLACEMENT);
+			q = nul + 1;
 		}
 		if (r != (size_t)-1) {
 			if (inleft == 0 && in != NULL) {
@@ -188,7 +263,6 @@ static int iconv_convert(struct strbuf *b, const char *from, const char *data, s
 		in++;
 		inleft--;
 	}
-	iconv_close(cd);
 	return 0;
 }
 

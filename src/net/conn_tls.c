@@ -5,13 +5,18 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include "util/xalloc.h"
 
 static int is_ip_literal(const char *host)
 {
@@ -155,6 +160,79 @@ static int handshake_fail(struct conn *c, struct err *e, int ssl_err, int saved_
 		       (unsigned)c->port, c->last_error);
 }
 
+/* The system's trust store: the hashed directory that Debian's
+ * update-ca-certificates keeps is read lazily, one issuer file at a time;
+ * the bundle file (what SSL_CERT_FILE usually names) holds every root and
+ * takes ~55 ms to parse. */
+static void load_system_store(X509_STORE *store)
+{
+	const char *file = getenv(X509_get_default_cert_file_env());
+	const char *dir = getenv(X509_get_default_cert_dir_env());
+	struct stat st;
+
+	if (file != NULL && *file != '\0')
+		X509_STORE_load_file(store, file);
+	if (dir == NULL || *dir == '\0')
+		dir = X509_get_default_cert_dir();
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		X509_STORE_load_path(store, dir);
+	else if (file == NULL || *file == '\0')
+		X509_STORE_load_file(store, X509_get_default_cert_file());
+	ERR_clear_error();
+}
+
+/* Trust stores are built once per CA file and shared by every connection
+ * of the process (an X509_STORE is safe to share between threads), so the
+ * parsing is not paid again by the worker, the watcher and each send. They
+ * live until the process ends. */
+#define TRUST_STORES 4
+static pthread_mutex_t trust_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char *ca_file;   /* "" for none */
+	X509_STORE *store;
+} trust[TRUST_STORES];
+
+/* The store for ca_file (NULL: the system's alone), with a reference for
+ * the caller; NULL with the reason in c if the CA file cannot be loaded. */
+static X509_STORE *trust_store(struct conn *c, const char *ca_file)
+{
+	const char *key = ca_file != NULL ? ca_file : "";
+	X509_STORE *store = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&trust_lock);
+	for (i = 0; i < TRUST_STORES && trust[i].store != NULL; i++)
+		if (strcmp(trust[i].ca_file, key) == 0) {
+			store = trust[i].store;
+			X509_STORE_up_ref(store);
+			goto out;
+		}
+	store = X509_STORE_new();
+	if (store == NULL) {
+		conn_fail(c, ERR_INTERNAL, "cannot create a certificate store");
+		goto out;
+	}
+	load_system_store(store);
+	if (ca_file != NULL && X509_STORE_load_file(store, ca_file) != 1) {
+		unsigned long ec = ERR_peek_last_error();
+		const char *reason = ec != 0 ? ERR_reason_error_string(ec) : NULL;
+		conn_fail(c, ERR_TLS, "cannot load the CA file %s: %s", ca_file,
+			  reason != NULL ? reason : "unreadable");
+		X509_STORE_free(store);
+		store = NULL;
+		goto out;
+	}
+	/* A full table just means this store is not kept. */
+	if (i < TRUST_STORES) {
+		trust[i].ca_file = xstrdup(key);
+		trust[i].store = store;
+		X509_STORE_up_ref(store);
+	}
+out:
+	pthread_mutex_unlock(&trust_lock);
+	return store;
+}
+
 static int setup(struct conn *c, struct err *e)
 {
 	BIO *bio;
@@ -165,14 +243,11 @@ static int setup(struct conn *c, struct err *e)
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, verify_cb);
 	/* A missing system store is not fatal by itself: the CA file may do. */
-	SSL_CTX_set_default_verify_paths(c->ctx);
-	if (c->ca_file != NULL && SSL_CTX_load_verify_locations(c->ctx, c->ca_file, NULL) != 1) {
-		unsigned long ec = ERR_peek_last_error();
-		const char *reason = ec != 0 ? ERR_reason_error_string(ec) : NULL;
-		conn_fail(c, ERR_TLS, "cannot load the CA file %s: %s", c->ca_file,
-			  reason != NULL ? reason : "unreadable");
-		return err_set(e, ERR_TLS, "%s", c->last_error);
-	}
+	X509_STORE *store = trust_store(c, c->ca_file);
+	if (store == NULL)
+		return err_set(e, c->last_code, "%s", c->last_error);
+	/* The context takes the reference trust_store gave. */
+	SSL_CTX_set_cert_store(c->ctx, store);
 	c->ssl = SSL_new(c->ctx);
 	if (c->ssl == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot create a TLS session");

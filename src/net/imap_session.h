@@ -129,6 +129,19 @@ int imap_copy(struct imap_session *s, const uint32_t *uids, size_t n, const char
  * those UIDs (never a bare EXPUNGE). Records "imap_move". */
 int imap_move(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
 	      struct err *e);
+/* Where moved messages went, from the server's COPYUID (UIDPLUS): src[i]
+ * is now dst[i] in the destination. n is 0 when the server said nothing. */
+struct imap_moved {
+	uint32_t *src, *dst;
+	size_t n, cap;
+	uint32_t uidvalidity;
+};
+/* imap_move that also fills moved (the caller frees with imap_moved_free). */
+int imap_move_report(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
+		     struct imap_moved *moved, struct err *e);
+void imap_moved_free(struct imap_moved *m);
+/* The destination UID of src, or 0 if the server did not say. */
+uint32_t imap_moved_find(const struct imap_moved *m, uint32_t src);
 /* UID EXPUNGE of the listed UIDs (UIDPLUS); without UIDPLUS it refuses with
  * ERR_PROTOCOL rather than expunge other messages. Records "imap_expunge". */
 int imap_expunge_uids(struct imap_session *s, const uint32_t *uids, size_t n, struct err *e);

@@ -29,13 +29,15 @@ static const struct action_info {
 	[ACT_NEXT_UNREAD] = { "next-unread", "Go to the next unread message" },
 	[ACT_NEXT_MESSAGE] = { "next-message", "Show the next message" },
 	[ACT_PREV_MESSAGE] = { "previous-message", "Show the previous message" },
-	[ACT_DELETE] = { "delete", "Move the message to Trash" },
+	[ACT_DELETE] = { "delete", "Move to Trash (in Trash: delete for good)" },
 	[ACT_FLAG] = { "flag", "Flag or unflag the message" },
 	[ACT_TOGGLE_NEW] = { "toggle-new", "Mark the message unread, or read" },
 	[ACT_REFRESH] = { "refresh", "Load it again from the server" },
 	[ACT_CANCEL] = { "cancel", "Cancel the running network operation" },
 	[ACT_REDRAW] = { "redraw", "Redraw the screen" },
 	[ACT_STATS] = { "stats", "Show the network statistics" },
+	[ACT_UNDO] = { "undo", "Undo the last move or delete" },
+	[ACT_SAVE_ATTACHMENTS] = { "save-attachments", "Save attachments (asks which, and where)" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
@@ -119,6 +121,8 @@ static const struct binding defaults[] = {
 	{ ON_I | ON_P, 'd', ACT_DELETE },
 	{ ON_I | ON_P, 'F', ACT_FLAG },
 	{ ON_I | ON_P, 'N', ACT_TOGGLE_NEW },
+	{ ON_P, 'v', ACT_SAVE_ATTACHMENTS },
+	{ ON_I | ON_P, 'u', ACT_UNDO },
 	{ ON_F | ON_I | ON_S, '$', ACT_REFRESH },
 	{ ON_F | ON_I | ON_P, KEY_CTRL('G'), ACT_CANCEL },
 	{ ON_ALL, KEY_CTRL('L'), ACT_REDRAW },

@@ -39,6 +39,8 @@ enum ui_action {
 	ACT_CANCEL,
 	ACT_REDRAW,
 	ACT_STATS,
+	ACT_SAVE_ATTACHMENTS,
+	ACT_UNDO,
 	ACT_COUNT,
 };
 

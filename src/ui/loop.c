@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -134,8 +136,34 @@ int loop_read_key(int *key)
 	return 1;
 }
 
+/* SKUA_TRACE_KEYS=FILE, the latency benchmark's probe: per turn that read
+ * keys, a line "first key, microseconds from reading it to the end of the
+ * redraw, keys read" appended to FILE. Unset, it costs one test per key. */
+static FILE *open_key_trace(void)
+{
+	const char *path = getenv("SKUA_TRACE_KEYS");
+	int fd;
+	FILE *f;
+
+	if (path == NULL || *path == '\0')
+		return NULL;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "a");
+	if (f == NULL)
+		close(fd);
+	else
+		setvbuf(f, NULL, _IOLBF, 0);
+	return f;
+}
+
 void loop_run(const struct loop_ops *ops, void *ctx, const int *fds, size_t nfds)
 {
+	FILE *trace = open_key_trace();
+	uint64_t key_us = 0;
+	int first_key = 0, nkeys = 0;
+
 	if (nfds > LOOP_FDS_MAX)
 		nfds = LOOP_FDS_MAX;
 	while (!ops->done(ctx)) {
@@ -146,13 +174,24 @@ void loop_run(const struct loop_ops *ops, void *ctx, const int *fds, size_t nfds
 		while (sig_rd >= 0 && (n = read(sig_rd, sigs, sizeof sigs)) > 0)
 			for (ssize_t i = 0; i < n; i++)
 				ops->signal(ctx, sigs[i]);
-		while (!ops->done(ctx) && loop_read_key(&key))
+		while (!ops->done(ctx) && loop_read_key(&key)) {
+			if (trace != NULL && nkeys++ == 0) {
+				key_us = clock_mono_us();
+				first_key = key;
+			}
 			ops->key(ctx, key);
+		}
 		if (ops->done(ctx))
 			break;
 		ops->replies(ctx);
 		timeout = run_timers();
 		ops->redraw(ctx);
+		if (nkeys > 0) {
+			char name[16];
+			fprintf(trace, "%s\t%llu\t%d\n", keys_name(first_key, name, sizeof name),
+				(unsigned long long)(clock_mono_us() - key_us), nkeys);
+			nkeys = 0;
+		}
 		struct pollfd p[2 + LOOP_FDS_MAX] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = sig_rd, .events = POLLIN },
@@ -165,4 +204,6 @@ void loop_run(const struct loop_ops *ops, void *ctx, const int *fds, size_t nfds
 		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;
 	}
+	if (trace != NULL)
+		fclose(trace);
 }

@@ -14,6 +14,7 @@
 #include "mail/message.h"
 #include "net/metrics.h"
 #include "ui/keys.h"
+#include "ui/lineedit.h"
 
 struct ui_folder {
 	char *name;          /* server name, for requests */
@@ -37,7 +38,39 @@ struct ui_pending {
 	uint32_t uid;        /* FETCH, FLAGS, MOVE: the message */
 	unsigned flags;      /* FLAGS: what changed */
 	int add;
+	int undo;            /* MOVE: it takes the last move back */
 	char *folder;        /* the folder it was made in */
+};
+
+/* The last move, for undo: the message's folder before and after, and its
+ * UID after (from COPYUID). */
+struct ui_last_move {
+	char *from, *to;     /* server names; NULL when there is nothing to undo */
+	uint32_t uid;        /* in to; 0 when the server did not say */
+};
+
+struct ui;
+
+/* What a prompt does with its answer. */
+struct ui_prompt_spec {
+	/* Text prompts: the answer typed (NULL when aborted with ^G or Esc). */
+	void (*done)(struct ui *u, const char *answer, void *ctx);
+	/* Yes/no prompts: called on y; any other key answers no. */
+	void (*yes)(struct ui *u, void *ctx);
+	/* Tab completion of the word after the last complete_sep (0: the whole
+	 * line); NULL: none. */
+	lineedit_candidate_fn complete;
+	char complete_sep;
+	void *ctx;              /* borrowed; must live until the answer */
+};
+
+/* The question open on the message line, if any. */
+struct ui_prompt {
+	int active;
+	int yesno;
+	char question[256];     /* terminal-safe */
+	struct lineedit line;
+	struct ui_prompt_spec spec;
 };
 
 struct ui {
@@ -106,6 +139,12 @@ struct ui {
 	char new_mail[160];          /* terminal-safe; "" when no mark */
 	uint64_t new_mail_us;        /* when the mark was set (monotonic) */
 
+	/* A question on the message line takes every key while it is open. */
+	struct ui_prompt prompt;
+	uint32_t confirm_uid;        /* the message a yes/no question is about */
+	struct ui_last_move last_move;
+	size_t save_which;           /* the attachment being saved, or all */
+
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
 	int note_error;
@@ -134,8 +173,12 @@ struct msg_summary *ui_current(struct ui *u);
 void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int add);
 /* Flips one flag of the message (ignores NULL), as the flag and new keys do. */
 void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag);
-/* Moves the message to Trash. */
-void ui_delete(struct ui *u, struct msg_summary *m);
+/* Moves the last moved message back where it was. */
+void ui_undo(struct ui *u);
+/* Moves the message to Trash and returns 1; inside Trash it asks whether to
+ * delete the message for good instead and returns 0, as it does when the
+ * message has a request running already. */
+int ui_delete(struct ui *u, struct msg_summary *m);
 
 /* Screens: draw the body rows, and handle an action (1 if handled). */
 void screen_folders_draw(struct ui *u);
@@ -172,6 +215,22 @@ void ui_newmail_reply(struct ui *u, struct worker_reply *r);
 /* Stops the watcher; -1 if its thread is stuck in a connect (see
  * watch_thread_stop), when the app must not be freed. */
 int ui_newmail_stop(struct ui *u);
+
+/* save_attachments.c: asks which attachment of the shown message and where
+ * to, then saves it. */
+void ui_save_attachments(struct ui *u);
+
+/* prompt.c: questions on the message line. A new prompt replaces an open
+ * one. */
+void ui_prompt_text(struct ui *u, const struct ui_prompt_spec *spec, const char *initial,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void ui_prompt_yesno(struct ui *u, void (*yes)(struct ui *u, void *ctx), void *ctx, const char *fmt,
+		     ...) __attribute__((format(printf, 4, 5)));
+void ui_prompt_close(struct ui *u);
+/* Gives key to the open prompt; 0 if none is open. */
+int ui_prompt_key(struct ui *u, int key);
+/* Draws the open prompt over the message line and puts the cursor in it. */
+void ui_prompt_draw(struct ui *u);
 
 /* status.c: the title line, the status bar and the message line. */
 void status_draw(struct ui *u);

@@ -1,4 +1,5 @@
 /* Unit tests of src/mail charset conversion and transfer encodings. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -94,6 +95,60 @@ static void test_japanese(void **state)
 	/* NEC special characters only exist in the Microsoft variant */
 	check("shift_jis", "\x87\x40", "①");
 	check("euc-jp", "\xa4\xa2", "あ");
+}
+
+/* Conversions are kept open per thread and reused: each use must start in
+ * the initial state, and more charsets than the cache holds must still
+ * convert right, in any order and on several threads at once. */
+static void test_reused_conversions(void **state)
+{
+	(void)state;
+	static const char *const many[] = { "iso-8859-2", "iso-8859-5", "koi8-r", "windows-1251",
+					    "iso-8859-7", "euc-kr", "gb2312", "big5", "iso-8859-15",
+					    "windows-1250", "iso-2022-jp" };
+	/* Left in JIS mode by a message cut in the middle of a character... */
+	char *s = conv("iso-2022-jp", "\x1b$B$3$", 6);
+	free(s);
+	/* ...the next one starts in ASCII again. */
+	check("iso-2022-jp", "$3$s", "$3$s");
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof many / sizeof many[0]; i++) {
+			s = conv(many[i], "abc", 3);
+			assert_string_equal(s, "abc");
+			free(s);
+		}
+	check("koi8-r", "\xf0\xd2\xc9\xd7\xc5\xd4", "Привет");
+	check("iso-8859-2", "\xb1", "ą");
+}
+
+static void *convert_many(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 2000; i++) {
+		size_t n;
+		char *s = charset_to_utf8(i % 2 ? "koi8-r" : "iso-8859-2",
+					  i % 2 ? "\xf0\xd2" : "\xf0\xb1", 2, &n);
+		if (strcmp(s, i % 2 ? "Пр" : "đą") != 0) {
+			free(s);
+			return (void *)1;
+		}
+		free(s);
+	}
+	return NULL;
+}
+
+static void test_conversions_on_threads(void **state)
+{
+	(void)state;
+	pthread_t t[4];
+	void *r;
+
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, convert_many, NULL), 0);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], &r), 0);
+		assert_null(r);
+	}
 }
 
 static void test_is_utf8(void **state)
@@ -243,6 +298,8 @@ int main(void)
 		cmocka_unit_test(test_invalid_bytes_become_replacement),
 		cmocka_unit_test(test_nul_bytes_never_pass),
 		cmocka_unit_test(test_japanese),
+		cmocka_unit_test(test_reused_conversions),
+		cmocka_unit_test(test_conversions_on_threads),
 		cmocka_unit_test(test_is_utf8),
 		cmocka_unit_test(test_base64_decode_lenient),
 		cmocka_unit_test(test_qp_decode),
