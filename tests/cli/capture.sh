@@ -1,7 +1,7 @@
 #!/bin/sh
 # skua's own byte and segment counts against a packet capture of the same
 # connections (an IMAP listing over IMAPS, an SMTP send over SMTPS and its
-# IMAP copy to Sent): bytes within 1%, segments within 2%, per direction.
+# IMAP copy to Sent): bytes within 1%, segments within 2% (or one), per direction.
 . "${SKUA_TOP_SRCDIR:?}/tests/cli/lib.sh"
 need_mailsys
 for prog in dumpcap tshark; do
@@ -152,12 +152,18 @@ check "an IMAPS and an SMTPS connection among them" sh -c \
 # After the close only empty segments and the server's close_notify may follow.
 check "nothing but control segments after skua's close" \
 	awk '$1 == "after" && ($3 != 0 || $4 != 0) { bad = 1 } END { exit bad }' "$T/compare"
+# within UNIT PCT SLACK: every connection's count within PCT percent of the
+# capture's, or within SLACK units of it.
 within() {
-	awk -v unit="$1" -v pct="$2" '$1 == "conn" && $5 == unit {
+	awk -v unit="$1" -v pct="$2" -v slack="$3" '$1 == "conn" && $5 == unit {
 		d = $6 - $10; if (d < 0) d = -d
-		if ($10 <= 0 || d * 100 > pct * $10) bad = 1
+		if ($10 <= 0 || (d * 100 > pct * $10 && d > slack)) bad = 1
 	} END { exit bad }' "$T/compare"
 }
-check "bytes within 1% in both directions" within bytes 1
-check "segments within 2% in both directions" within segments 2
+check "bytes within 1% in both directions" within bytes 1 0
+# Loopback's 64 KiB segments make these connections a few dozen segments
+# long, where 2% is less than one. One segment of slack covers the server's
+# pure ACK of skua's close_notify when it lands between the last TCP_INFO
+# reading and close() (seen on a loaded machine); more than one still fails.
+check "segments within 2% (or one segment) in both directions" within segments 2 1
 finish
