@@ -39,6 +39,7 @@ enum ui_action {
 	ACT_CANCEL,
 	ACT_REDRAW,
 	ACT_STATS,
+	ACT_LIMIT,
 	ACT_COUNT,
 };
 
