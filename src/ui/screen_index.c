@@ -152,7 +152,7 @@ void screen_index_limit(struct ui *u)
 	struct ui_prompt_spec spec = { .done = limit_done };
 	const char *now = msgview_limit(u->view);
 
-	ui_prompt_text(u, &spec, now != NULL ? now : "", "Limit to messages matching: ");
+	ui_prompt_text(u, &spec, now != NULL ? now : "", "Limit to messages matching:");
 }
 
 static void move_to(struct ui *u, size_t pos)

@@ -140,8 +140,10 @@ void ui_open_folder(struct ui *u, const char *name, const char *display)
 	screen_pager_clear(u);
 	msglist_free(u->msgs);
 	u->msgs = msglist_new();
-	/* As in mutt, a limit belongs to the folder it was set in. */
-	msgview_set_limit(u->view, NULL, NULL);
+	/* As in mutt, a limit belongs to the folder it was set in; loading the
+	 * same folder again keeps it. */
+	if (u->folder == NULL || strcmp(u->folder, name) != 0)
+		msgview_set_limit(u->view, NULL, NULL);
 	msgview_update(u->view, u->msgs);
 	free(u->folder);
 	free(u->folder_display);
