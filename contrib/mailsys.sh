@@ -27,6 +27,9 @@ marker=.skua-mailsys
 mail_user=skuamail
 users="alice bob"
 nonstd_user=carol
+# Users of their own for tests that change whole folders (Trash, Drafts) and
+# run in parallel with the others.
+spare_users="dave erin frank gina"
 domain=example.org
 # Clients reaching 127.0.0.2 get a certificate that names only localhost,
 # 127.0.0.1 and ::1: the name-mismatch address.
@@ -179,7 +182,7 @@ write_accounts() {
 	gid=$(id -g "$mail_user")
 	: >"$d/users"
 	: >"$d/postfix/vmailbox"
-	for u in $users $nonstd_user; do
+	for u in $users $nonstd_user $spare_users; do
 		extra=""
 		# Swaps the SPECIAL-USE folders for the non-standard names.
 		if [ "$u" = "$nonstd_user" ]; then
@@ -249,9 +252,10 @@ write_env() {
 		echo "MAILSYS_SMTP_NOTLS_PORT=\"$p_notls\""
 		echo "MAILSYS_IMAP_DIRECT_PORT=\"$p_imap_direct\""
 		echo "MAILSYS_USERS=\"${all# }\""
-		for u in $users $nonstd_user; do
+		for u in $users $nonstd_user $spare_users; do
 			echo "MAILSYS_PASS_$u=\"$u-pw\""
 		done
+		echo "MAILSYS_SPARE_USERS=\"$(for u in $spare_users; do printf '%s@%s ' "$u" "$domain"; done | sed 's/ $//')\""
 		echo "MAILSYS_NONSTD_USER=\"$nonstd_user@$domain\""
 		echo "MAILSYS_DOVEADM=\"doveadm -c $d/dovecot.conf\""
 		echo "MAILSYS_DOVECOT_CONF=\"$d/dovecot.conf\""
@@ -341,7 +345,7 @@ cmd_start() {
 	chown postfix:postfix "$d/pdata"
 	# Homes that exist make Dovecot's imap processes work in DIR, which is how
 	# stop recognises them even after their master died.
-	for u in $users $nonstd_user; do
+	for u in $users $nonstd_user $spare_users; do
 		mkdir -p "$d/home/$domain/$u"
 	done
 	chown -R "$mail_user:$mail_user" "$d/mail" "$d/home"

@@ -19,8 +19,30 @@ int app_action_flags(struct imap_session *s, const char *folder, const uint32_t 
 	return imap_store_flags(s, uids, n, add, flags, e);
 }
 
+int app_action_expunge(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
+		       struct err *e)
+{
+	struct imap_select_info info;
+
+	if (n == 0)
+		return 0;
+	if (!imap_session_has_cap(s, "UIDPLUS"))
+		return err_set(e, ERR_PROTOCOL,
+			       "the server cannot expunge single messages (no UIDPLUS), so nothing "
+			       "was deleted");
+	if (imap_select(s, folder, 0, &info, e) != 0)
+		return -1;
+	if (info.readonly)
+		return err_set(e, ERR_PROTOCOL,
+			       "the server opens %s read-only, so nothing can be deleted from it",
+			       folder);
+	if (imap_store_flags(s, uids, n, 1, MSG_DELETED, e) != 0)
+		return -1;
+	return imap_expunge_uids(s, uids, n, e);
+}
+
 int app_action_move(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
-		    const char *dest, struct err *e)
+		    const char *dest, struct imap_moved *moved, struct err *e)
 {
 	struct imap_select_info info;
 
@@ -34,5 +56,5 @@ int app_action_move(struct imap_session *s, const char *folder, const uint32_t *
 		return err_set(e, ERR_PROTOCOL,
 			       "the server opens %s read-only, so nothing can be moved out of it",
 			       folder);
-	return imap_move(s, uids, n, dest, e);
+	return imap_move_report(s, uids, n, dest, moved, e);
 }

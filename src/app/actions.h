@@ -16,8 +16,15 @@ int app_action_flags(struct imap_session *s, const char *folder, const uint32_t 
 
 /* Moves the listed UIDs from folder to dest (server names): UID MOVE where
  * offered, else COPY + \Deleted + UID EXPUNGE of exactly those UIDs.
- * Refuses (ERR_USAGE) when folder and dest are the same. */
+ * Refuses (ERR_USAGE) when folder and dest are the same. moved (may be
+ * NULL) gets where they went, as the server said (imap_moved_free). */
 int app_action_move(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
-		    const char *dest, struct err *e);
+		    const char *dest, struct imap_moved *moved, struct err *e);
+
+/* Deletes the listed UIDs of folder for good: STORE \Deleted, then UID
+ * EXPUNGE of exactly those UIDs (refused without UIDPLUS rather than a bare
+ * EXPUNGE that could take other messages marked \Deleted). */
+int app_action_expunge(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
+		       struct err *e);
 
 #endif

@@ -73,6 +73,15 @@ int app_messages_list_from(struct imap_session *s, const char *folder, uint32_t 
 				    progress ? list_progress : NULL, &lc, e);
 }
 
+int app_messages_fetch_from(struct imap_session *s, uint32_t uid_first, app_summary_fn fn,
+			    imap_progress_fn progress, void *ctx, struct err *e)
+{
+	struct list_ctx lc = { uid_first ? uid_first : 1, fn, progress, ctx };
+
+	return imap_fetch_summaries(s, lc.uid_first, 0, decode_summary,
+				    progress ? list_progress : NULL, &lc, e);
+}
+
 struct mail_message *app_message_read(struct imap_session *s, const char *folder, uint32_t uid,
 				      struct err *e)
 {

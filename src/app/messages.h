@@ -31,6 +31,10 @@ int app_messages_list(struct imap_session *s, const char *folder, app_summary_fn
  * in a folder already listed); none when the folder's UIDNEXT says so. */
 int app_messages_list_from(struct imap_session *s, const char *folder, uint32_t uid_first,
 			   app_summary_fn fn, imap_progress_fn progress, void *ctx, struct err *e);
+/* The summaries from uid_first on of the folder the session has selected
+ * (no SELECT of its own: the resync of app/folder_sync.c made it). */
+int app_messages_fetch_from(struct imap_session *s, uint32_t uid_first, app_summary_fn fn,
+			    imap_progress_fn progress, void *ctx, struct err *e);
 
 /* Fetches and parses one message (without setting \Seen). Caller frees with
  * mail_message_free. */

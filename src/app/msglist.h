@@ -55,6 +55,11 @@ struct msg_summary *msglist_at(const struct msglist *l, size_t pos);
 ssize_t msglist_find(const struct msglist *l, uint32_t uid);
 /* Removes uid; returns 0, or -1 if it is not in the list. */
 int msglist_remove(struct msglist *l, uint32_t uid);
+/* Removes every listed UID present, in one pass over the list (a resync
+ * may report thousands); returns how many were removed. */
+size_t msglist_remove_uids(struct msglist *l, const uint32_t *uids, size_t n);
+/* Sets the flags of uid (a change another client made); 0, or -1 if absent. */
+int msglist_set_flags(struct msglist *l, uint32_t uid, unsigned flags);
 /* Messages without MSG_SEEN. */
 size_t msglist_unread(const struct msglist *l);
 /* The first unread position after pos, wrapping around; -1 if none. */

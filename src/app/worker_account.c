@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/actions.h"
+#include "app/folder_sync.h"
 #include "app/folders.h"
 #include "app/messages.h"
 #include "app/notify.h"
@@ -24,6 +25,10 @@ struct account_worker {
 	int fresh;                     /* s was opened by the request being run */
 	struct imap_folder *folders;   /* the last LIST, to find Trash */
 	size_t nfolders;
+	struct store *store;           /* the header cache, opened at the first OPEN */
+	int store_tried;
+	struct app_sync *sync;         /* the OPEN being run, kept across its retry */
+	uint64_t sync_id;
 };
 
 static void cancel_conn(void *arg)
@@ -129,14 +134,45 @@ struct open_ctx {
 	struct worker *w;
 	uint64_t id;
 	struct msg_batch *batch;
+	size_t batch_max;
 	size_t count;
 	uint64_t last_progress;
+	uint32_t *vanished;            /* changes not yet posted */
+	size_t nvanished, capvanished;
+	uint32_t *changed;
+	unsigned *changed_flags;
+	size_t nchanged, capchanged;
 };
+
+static void flush_changes(struct open_ctx *c)
+{
+	struct worker_reply *r;
+
+	if (c->nvanished) {
+		r = worker_reply_new(c->id, WORKER_VANISHED);
+		r->uids = c->vanished;
+		r->nuids = c->nvanished;
+		worker_reply_post(c->w, r);
+		c->vanished = NULL;
+		c->nvanished = c->capvanished = 0;
+	}
+	if (c->nchanged) {
+		r = worker_reply_new(c->id, WORKER_FLAGS_CHANGED);
+		r->uids = c->changed;
+		r->uid_flags = c->changed_flags;
+		r->nuids = c->nchanged;
+		worker_reply_post(c->w, r);
+		c->changed = NULL;
+		c->changed_flags = NULL;
+		c->nchanged = c->capchanged = 0;
+	}
+}
 
 static void flush_batch(struct open_ctx *c)
 {
 	struct worker_reply *r;
 
+	flush_changes(c);
 	if (c->batch == NULL || c->batch->n == 0)
 		return;
 	r = worker_reply_new(c->id, WORKER_SUMMARIES);
@@ -149,14 +185,61 @@ static int on_summary(const struct app_summary *m, void *ctx)
 {
 	struct open_ctx *c = ctx;
 
+	/* Changes go first, so the index never shows a stale state after a
+	 * newer one. */
+	flush_changes(c);
 	if (c->batch == NULL)
 		c->batch = msg_batch_new();
 	msg_batch_add(c->batch, m->uid, m->flags, m->date, m->size, m->has_attachment, m->from,
 		      m->subject);
 	c->count++;
-	if (c->batch->n >= WORKER_BATCH)
+	if (c->batch->n >= (c->batch_max ? c->batch_max : WORKER_BATCH))
 		flush_batch(c);
 	return 0;
+}
+
+static void on_reset(void *ctx)
+{
+	struct open_ctx *c = ctx;
+
+	msg_batch_free(c->batch);
+	c->batch = NULL;
+	c->nvanished = c->nchanged = 0;
+	worker_reply_post(c->w, worker_reply_new(c->id, WORKER_RESET));
+}
+
+static void on_vanished(uint32_t uid, void *ctx)
+{
+	struct open_ctx *c = ctx;
+
+	if (c->nvanished == c->capvanished) {
+		c->capvanished = c->capvanished ? 2 * c->capvanished : 256;
+		c->vanished = xreallocarray(c->vanished, c->capvanished, sizeof *c->vanished);
+	}
+	c->vanished[c->nvanished++] = uid;
+}
+
+static void on_flags(uint32_t uid, unsigned flags, void *ctx)
+{
+	struct open_ctx *c = ctx;
+
+	if (c->nchanged == c->capchanged) {
+		c->capchanged = c->capchanged ? 2 * c->capchanged : 256;
+		c->changed = xreallocarray(c->changed, c->capchanged, sizeof *c->changed);
+		c->changed_flags = xreallocarray(c->changed_flags, c->capchanged,
+						 sizeof *c->changed_flags);
+	}
+	c->changed[c->nchanged] = uid;
+	c->changed_flags[c->nchanged++] = flags;
+}
+
+static void on_notice(const char *text, void *ctx)
+{
+	struct open_ctx *c = ctx;
+	struct worker_reply *r = worker_reply_new(c->id, WORKER_NOTICE);
+
+	err_set(&r->err, ERR_NONE, "%s", text);
+	worker_reply_post(c->w, r);
 }
 
 static void on_progress(size_t done, size_t total, void *ctx)
@@ -174,6 +257,49 @@ static void on_progress(size_t done, size_t total, void *ctx)
 	worker_reply_post(c->w, r);
 }
 
+static void open_ctx_free(struct open_ctx *c)
+{
+	msg_batch_free(c->batch);
+	free(c->vanished);
+	free(c->changed);
+	free(c->changed_flags);
+}
+
+static const struct app_sync_ops sync_ops = {
+	.summary = on_summary,
+	.reset = on_reset,
+	.vanished = on_vanished,
+	.flags = on_flags,
+	.notice = on_notice,
+	.progress = on_progress,
+};
+
+/* Phase 1 of an OPEN, before any network: the cached index goes to the UI
+ * at once. */
+static void open_from_cache(struct account_worker *x, struct worker *w,
+			    const struct worker_req *req)
+{
+	struct open_ctx c = { .w = w, .id = req->id, .batch_max = WORKER_CACHE_BATCH };
+
+	if (x->sync_id == req->id && x->sync != NULL)
+		return;   /* the retry of a request already drawn */
+	if (!x->store_tried) {
+		char *note = NULL;
+		x->store_tried = 1;
+		x->store = app_cache_open(x->app, &note);
+		if (note) {
+			on_notice(note, &c);
+			free(note);
+		}
+	}
+	app_sync_free(x->sync);
+	x->sync = app_sync_new(x->store, req->folder, app_resync_mode(x->app));
+	x->sync_id = req->id;
+	app_sync_load(x->sync, &sync_ops, &c);
+	flush_batch(&c);
+	open_ctx_free(&c);
+}
+
 static int run_open(struct account_worker *x, struct worker *w, const struct worker_req *req,
 		    struct err *e)
 {
@@ -187,9 +313,10 @@ static int run_open(struct account_worker *x, struct worker *w, const struct wor
 							      on_summary, on_progress, &c, e)
 				     : err_set(e, ERR_INTERNAL, "loading new messages needs a UID");
 	else
-		rc = app_messages_list(x->s, req->folder, on_summary, on_progress, &c, e);
+		rc = app_sync_run(x->sync, x->s, &sync_ops, &c, e);
 	/* What arrived before a failure or a cancel is still worth showing. */
 	flush_batch(&c);
+	open_ctx_free(&c);
 	return rc;
 }
 
@@ -200,7 +327,8 @@ static int run_fetch(struct account_worker *x, struct worker *w, const struct wo
 
 	if (req->folder == NULL || req->nuids != 1)
 		return err_set(e, ERR_INTERNAL, "fetching a message needs a folder and one UID");
-	final->message = app_message_fetch(x->s, req->folder, req->uids[0], on_progress, &c, e);
+	final->message = app_message_fetch_cached(x->store, app_body_cache_limit(x->app), x->s,
+						  req->folder, req->uids[0], on_progress, &c, e);
 	if (final->message == NULL)
 		return -1;
 	/* As `skua read` does: the notifier hears of every message read. */
@@ -226,17 +354,23 @@ static int run_move(struct account_worker *x, const struct worker_req *req,
 		if (dest == NULL)
 			return -1;
 	}
-	if (app_action_move(x->s, req->folder, req->uids, req->nuids, dest, e) != 0) {
+	struct imap_moved moved = { 0 };
+	if (app_action_move(x->s, req->folder, req->uids, req->nuids, dest, &moved, e) != 0) {
+		imap_moved_free(&moved);
 		free(dest);
 		return -1;
 	}
 	final->dest = dest;
+	final->dest_uid = req->nuids > 0 ? imap_moved_find(&moved, req->uids[0]) : 0;
+	imap_moved_free(&moved);
 	return 0;
 }
 
 static int run_request(struct account_worker *x, struct worker *w, const struct worker_req *req,
 		       struct worker_reply *final, struct err *e)
 {
+	if (req->kind == WORKER_REQ_OPEN && req->folder != NULL)
+		open_from_cache(x, w, req);
 	if (ensure_session(x, w, e) != 0)
 		return -1;
 	switch (req->kind) {
@@ -254,6 +388,10 @@ static int run_request(struct account_worker *x, struct worker *w, const struct 
 					req->flags, e);
 	case WORKER_REQ_MOVE:
 		return run_move(x, req, final, e);
+	case WORKER_REQ_EXPUNGE:
+		if (req->folder == NULL)
+			return err_set(e, ERR_INTERNAL, "deleting needs the folder");
+		return app_action_expunge(x->s, req->folder, req->uids, req->nuids, e);
 	case WORKER_REQ_LOGOUT:
 		break;
 	}
@@ -285,6 +423,9 @@ static int account_run(void *ctx, struct worker *w, const struct worker_req *req
 	if (rc != 0 && x->s != NULL &&
 	    (atomic_load(&x->conn_cancelled) || !conn_is_alive(imap_session_conn(x->s))))
 		drop_session(x, w);
+	app_sync_free(x->sync);
+	x->sync = NULL;
+	x->sync_id = 0;
 	return rc;
 }
 
@@ -304,6 +445,8 @@ static void account_free(void *ctx)
 	struct account_worker *x = ctx;
 
 	imap_folders_free(x->folders, x->nfolders);
+	app_sync_free(x->sync);
+	store_close(x->store);
 	free(x);
 }
 

@@ -40,6 +40,7 @@ const char *worker_req_kind_name(enum worker_req_kind kind)
 	case WORKER_REQ_FETCH: return "fetch message";
 	case WORKER_REQ_FLAGS: return "change flags";
 	case WORKER_REQ_MOVE: return "move";
+	case WORKER_REQ_EXPUNGE: return "delete for good";
 	case WORKER_REQ_LOGOUT: return "log out";
 	}
 	return "request";
@@ -65,6 +66,11 @@ void worker_reply_clear_payload(struct worker_reply *r)
 	r->message = NULL;
 	free(r->dest);
 	r->dest = NULL;
+	free(r->uids);
+	free(r->uid_flags);
+	r->uids = NULL;
+	r->uid_flags = NULL;
+	r->nuids = 0;
 }
 
 void worker_reply_free(struct worker_reply *r)

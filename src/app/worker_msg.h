@@ -20,14 +20,19 @@
 /* Summaries travel in batches of this many, so the index can draw while a
  * big folder loads. */
 #define WORKER_BATCH 500
+/* Summaries from the header cache are all there at once: bigger batches,
+ * since each costs the index one merge linear in the folder's size. */
+#define WORKER_CACHE_BATCH 10000
 
 enum worker_req_kind {
 	WORKER_REQ_CONNECT,  /* log in, list the folders, then each one's STATUS counts */
-	WORKER_REQ_OPEN,     /* folder: select read-only, stream every summary */
+	WORKER_REQ_OPEN,     /* folder: the cached summaries at once, then the resync's
+			      * changes and the new summaries (app/folder_sync.h) */
 	WORKER_REQ_NEWER,    /* folder, uids[0]: stream the summaries from that UID on */
 	WORKER_REQ_FETCH,    /* folder, uids[0]: fetch the message and parse it */
 	WORKER_REQ_FLAGS,    /* folder, uids: add (add = 1) or remove flags */
 	WORKER_REQ_MOVE,     /* folder, uids to dest; dest NULL: the Trash folder */
+	WORKER_REQ_EXPUNGE,  /* folder, uids: \Deleted and UID EXPUNGE of exactly those */
 	WORKER_REQ_LOGOUT,   /* LOGOUT and close; a later request connects again */
 };
 
@@ -55,6 +60,10 @@ enum worker_reply_kind {
 	WORKER_FOLDERS,        /* CONNECT: the folder list, sorted, before any counts */
 	WORKER_FOLDER_STATUS,  /* CONNECT: the counts of folders[index] of that list */
 	WORKER_SUMMARIES,      /* OPEN, NEWER: up to WORKER_BATCH summaries */
+	WORKER_RESET,          /* OPEN: the summaries sent so far are void (new UIDVALIDITY) */
+	WORKER_VANISHED,       /* OPEN: uids were expunged by another client */
+	WORKER_FLAGS_CHANGED,  /* OPEN: uids[i] has flags uid_flags[i] now */
+	WORKER_NOTICE,         /* OPEN: a sentence about the cache in err.msg, not final */
 	WORKER_DONE,           /* final */
 	WORKER_ERROR,          /* final: err says what failed and why */
 	WORKER_CANCELLED,      /* final */
@@ -76,8 +85,14 @@ struct worker_reply {
 	struct msg_batch *batch;
 	/* DONE of FETCH: strings not terminal-safe */
 	struct mail_message *message;
-	/* DONE of MOVE: server name of the folder the messages went to */
+	/* VANISHED, FLAGS_CHANGED (uid_flags only for the latter: MSG_*) */
+	uint32_t *uids;
+	unsigned *uid_flags;
+	size_t nuids;
+	/* DONE of MOVE: server name of the folder the messages went to, and
+	 * the first message's UID there (0 if the server did not say) */
 	char *dest;
+	uint32_t dest_uid;
 	/* ERROR (and CANCELLED, whose message says so): not terminal-safe */
 	struct err err;
 	struct worker_reply *next;    /* the queue's link */

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/folder_sync.h"
 #include "app/messages.h"
 #include "app/notify.h"
 #include "cli/commands.h"
+#include "mail/safe_text.h"
 
 static void header(const char *name, const char *value)
 {
@@ -32,7 +34,17 @@ int cmd_read(struct app *a, const struct cli_options *o, int argc, char **argv, 
 	s = cli_open_folder(a, typed, &folder, e);
 	if (s == NULL)
 		return -1;
-	m = app_message_read(s, folder, uid, e);
+	/* A message read before comes from the header cache's bodies. */
+	char *note = NULL;
+	struct store *st = app_cache_open(a, &note);
+	if (note != NULL) {
+		char *safe = safe_text_terminal(note, 0);
+		fprintf(stderr, "skua: note: %s\n", safe);
+		free(safe);
+		free(note);
+	}
+	m = app_message_fetch_cached(st, app_body_cache_limit(a), s, folder, uid, NULL, NULL, e);
+	store_close(st);
 	free(folder);
 	imap_session_close(s);
 	if (m == NULL)

@@ -25,6 +25,8 @@ extern const struct cli_command cli_commands[];
 const struct cli_command *cli_command_find(const char *name);
 
 int cmd_send(struct app *a, const struct cli_options *o, int argc, char **argv, struct err *e);
+int cmd_reply(struct app *a, const struct cli_options *o, int argc, char **argv, struct err *e);
+int cmd_forward(struct app *a, const struct cli_options *o, int argc, char **argv, struct err *e);
 int cmd_folders(struct app *a, const struct cli_options *o, int argc, char **argv, struct err *e);
 int cmd_list(struct app *a, const struct cli_options *o, int argc, char **argv, struct err *e);
 int cmd_read(struct app *a, const struct cli_options *o, int argc, char **argv, struct err *e);

@@ -19,6 +19,16 @@ enum conf_watch {
 	CONF_WATCH_POLL,
 };
 
+/* How a cached folder is brought up to date: auto takes QRESYNC, else
+ * CONDSTORE, else a fetch of every flag; the others force one way (a server
+ * lacking it gets the next best). */
+enum conf_resync {
+	CONF_RESYNC_AUTO = 0,
+	CONF_RESYNC_QRESYNC,
+	CONF_RESYNC_CONDSTORE,
+	CONF_RESYNC_FULL,
+};
+
 struct config {
 	char *path;              /* the file that was read */
 	struct account *accounts; /* in file order */
@@ -33,6 +43,9 @@ struct config {
 	enum conf_watch new_mail_watch;
 	int poll_interval;       /* seconds between checks when polling for new mail */
 	int bell_on_new_mail;    /* the full-screen client beeps on new mail */
+	int cache;               /* keep folder indexes in $XDG_CACHE_HOME/skua */
+	enum conf_resync resync;
+	int body_cache_size;     /* megabytes of message bodies kept in the cache; 0: none */
 	char **warnings;         /* sentences for the caller to show; not errors */
 	size_t nwarnings;
 };

@@ -38,6 +38,12 @@ const struct setting settings_table[] = {
 	  "seconds between checks for new mail when the server offers neither NOTIFY nor IDLE"),
 	G("bell_on_new_mail", SETTING_BOOL, bell_on_new_mail, "no", NULL,
 	  "ring the terminal bell when new mail arrives while the full-screen client runs"),
+	G("cache", SETTING_BOOL, cache, "yes", NULL,
+	  "keep each folder's index in $XDG_CACHE_HOME/skua, so a folder opens from it at once"),
+	G("resync", SETTING_RESYNC, resync, "auto", NULL,
+	  "how a cached folder is brought up to date: QRESYNC, CONDSTORE, all flags, or the best offered"),
+	G("body_cache_size", SETTING_MEGABYTES, body_cache_size, "100", NULL,
+	  "megabytes of messages kept in the cache once read (0: none), the least recently read go first"),
 
 	A("provider", SETTING_PROVIDER, provider, "custom", NULL,
 	  "preset that fills in hosts, ports and TLS modes"),
@@ -200,6 +206,12 @@ static const char *watch_name(int i)
 	return names[i];
 }
 
+static const char *resync_name(int i)
+{
+	static const char *const names[] = { "auto", "qresync", "condstore", "full", "?" };
+	return names[i];
+}
+
 static int parse_number(const char *value, long min, long max, long *out)
 {
 	long v = 0;
@@ -326,6 +338,18 @@ int settings_store(const struct setting *s, const char *value, void *base, struc
 			return bad_value(s, value, e, "auto, notify, idle or poll");
 		*(enum conf_watch *)field = (enum conf_watch)i;
 		return 0;
+	case SETTING_MEGABYTES:
+		if (parse_number(value, 0, SETTING_MEGABYTES_MAX, &n) != 0)
+			return err_set(e, ERR_CONFIG,
+				       "bad value '%s' for %s: expected a number of megabytes from 0 to %d",
+				       value, s->key, SETTING_MEGABYTES_MAX);
+		*(int *)field = (int)n;
+		return 0;
+	case SETTING_RESYNC:
+		if ((i = match_name(value, resync_name)) < 0)
+			return bad_value(s, value, e, "auto, qresync, condstore or full");
+		*(enum conf_resync *)field = (enum conf_resync)i;
+		return 0;
 	}
 	char **str = field;
 	free(*str);
@@ -381,6 +405,8 @@ const char *settings_type_name(enum setting_type type)
 	case SETTING_AUTH: return "auto|plain|login|xoauth2";
 	case SETTING_PROVIDER: return "gmail|outlook|fastmail|local|custom";
 	case SETTING_WATCH: return "auto|notify|idle|poll";
+	case SETTING_RESYNC: return "auto|qresync|condstore|full";
+	case SETTING_MEGABYTES: return "megabytes";
 	}
 	return "?";
 }

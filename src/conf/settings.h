@@ -27,10 +27,13 @@ enum setting_type {
 	SETTING_AUTH,
 	SETTING_PROVIDER,
 	SETTING_WATCH,    /* auto|notify|idle|poll */
+	SETTING_RESYNC,   /* auto|qresync|condstore|full */
+	SETTING_MEGABYTES, /* 0 to SETTING_MEGABYTES_MAX */
 };
 
 #define SETTING_SECONDS_MIN 1
 #define SETTING_SECONDS_MAX 3600
+#define SETTING_MEGABYTES_MAX 100000
 
 struct setting {
 	enum setting_section section;

@@ -431,9 +431,72 @@ static void put_disposition(struct strbuf *out, const char *name, const char *fa
 	strbuf_free(&enc);
 }
 
+/* 1 if data can be sent 7bit: ASCII without NUL or bare CR, lines <= 998. */
+static int seven_bit_lines(const char *data, size_t len)
+{
+	size_t line = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+		if (c == 0 || c >= 0x80)
+			return 0;
+		if (c == '\r') {
+			if (i + 1 >= len || data[i + 1] != '\n')
+				return 0;
+			continue;
+		}
+		if (c == '\n') {
+			line = 0;
+			continue;
+		}
+		if (++line > 998)
+			return 0;
+	}
+	return 1;
+}
+
+static int put_memory_attachment(struct strbuf *out, const char *boundary,
+				 const struct compose_attachment *a)
+{
+	int rfc822 = a->content_type && strcasecmp(a->content_type, "message/rfc822") == 0;
+	int seven = rfc822 && seven_bit_lines(a->data, a->len);
+	char *type;
+	if (rfc822)
+		type = xstrdup(seven ? "message/rfc822" : "application/octet-stream");
+	else if (a->content_type && valid_type(a->content_type))
+		type = lower_dup(a->content_type);
+	else
+		type = detect_type(a->data, a->len < MAGIC_SAMPLE ? a->len : MAGIC_SAMPLE);
+	char *name = safe_text_filename(a->name ? a->name : "attachment");
+	char *fallback = ascii_name(name);
+
+	strbuf_printf(out, "--%s\r\nContent-Type: %s;\r\n name=\"%s\"\r\n", boundary, type, fallback);
+	put_disposition(out, name, fallback);
+	if (seven) {
+		strbuf_appends(out, "Content-Transfer-Encoding: 7bit\r\n\r\n");
+		strbuf_grow(out, a->len + a->len / 32 + 4);
+		for (size_t i = 0; i < a->len; i++) {
+			if (a->data[i] == '\n' && (i == 0 || a->data[i - 1] != '\r'))
+				strbuf_appendc(out, '\r');
+			strbuf_appendc(out, a->data[i]);
+		}
+		if (a->len > 0 && a->data[a->len - 1] != '\n')
+			strbuf_appends(out, "\r\n");
+	} else {
+		strbuf_appends(out, "Content-Transfer-Encoding: base64\r\n\r\n");
+		strbuf_grow(out, (a->len + 2) / 3 * 4 + (a->len / 57 + 1) * 2 + 64);
+		mime_base64_encode_lines(out, a->data, a->len);
+	}
+	free(type);
+	free(name);
+	free(fallback);
+	return 0;
+}
+
 static int put_attachment(struct strbuf *out, const char *boundary,
 			  const struct compose_attachment *a, struct err *e)
 {
+	if (a->data)
+		return put_memory_attachment(out, boundary, a);
 	int fd = open(a->path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 

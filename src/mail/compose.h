@@ -10,9 +10,15 @@
 #include "util/strbuf.h"
 
 struct compose_attachment {
-	const char *path;          /* file to attach */
+	const char *path;          /* file to attach (when data is NULL) */
 	const char *name;          /* name shown to the recipient, NULL = basename(path) */
 	const char *content_type;  /* NULL = detected by libmagic */
+	/* Bytes in memory instead of a file (name then required). A message/rfc822
+	 * part is sent 7bit as RFC 2046 5.2.1 asks; one with 8-bit bytes, NULs or
+	 * lines over 998 octets cannot be, and goes as application/octet-stream in
+	 * base64 so that its bytes arrive intact over a 7-bit path. */
+	const char *data;
+	size_t len;
 };
 
 struct compose_draft {

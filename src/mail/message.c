@@ -26,6 +26,7 @@
 
 struct mail_message_priv {
 	char *raw;                 /* the tree points into this copy */
+	size_t raw_len;
 	struct mailmime *tree;
 	struct mailmime **parts;   /* the part of each attachment */
 	size_t cap;
@@ -557,6 +558,7 @@ struct mail_message *mail_message_parse(const char *raw, size_t len, struct err 
 	if (len)
 		memcpy(priv->raw, raw, len);
 	priv->raw[len] = '\0';
+	priv->raw_len = len;
 
 	int r = mailmime_parse(priv->raw, len, &idx, &priv->tree);
 	if (r != MAILIMF_NO_ERROR) {
@@ -589,6 +591,12 @@ struct mail_message *mail_message_parse(const char *raw, size_t len, struct err 
 	m->body = strbuf_detach(&rd.body, NULL);
 	m->body_from_html = rd.html;
 	return m;
+}
+
+const char *mail_message_raw(const struct mail_message *m, size_t *len)
+{
+	*len = m->priv->raw_len;
+	return m->priv->raw;
 }
 
 void mail_message_free(struct mail_message *m)

@@ -35,6 +35,8 @@ struct mail_message {
  * possible; only data libetpan cannot read at all gives ERR_PARSE. */
 struct mail_message *mail_message_parse(const char *raw, size_t len, struct err *e);
 void mail_message_free(struct mail_message *m);
+/* The raw message as it was parsed (NUL-terminated, *len bytes). */
+const char *mail_message_raw(const struct mail_message *m, size_t *len);
 /* Decoded bytes of attachment i; caller frees *data. */
 int mail_message_attachment_data(const struct mail_message *m, size_t i, char **data, size_t *len,
 				  struct err *e);

@@ -40,6 +40,7 @@ static struct mailimap_flag_list *flag_list(unsigned flags)
 /* What a command over a UID set needs besides the set. */
 struct piece_args {
 	const char *dest;   /* COPY, MOVE */
+	struct imap_moved *moved;   /* COPY, MOVE: COPYUID gathered here, may be NULL */
 	int add;            /* STORE: +FLAGS or -FLAGS */
 	unsigned flags;     /* STORE */
 };
@@ -112,6 +113,66 @@ int imap_store_flags(struct imap_session *s, const uint32_t *uids, size_t n, int
 	return run_pieces(s, "imap_store", uids, n, store_piece, &a, e);
 }
 
+/* Adds the COPYUID pairs of one command: the two sets list the same number
+ * of UIDs in matching order (RFC 4315). A reply that breaks that is
+ * ignored rather than trusted halfway. */
+static void note_copyuid(struct imap_moved *m, uint32_t uidvalidity, struct mailimap_set *src,
+			 struct mailimap_set *dst)
+{
+	clistiter *si, *di;
+	size_t start;
+	uint64_t ns = 0, nd = 0;
+
+	if (m == NULL || src == NULL || dst == NULL)
+		return;
+	for (si = clist_begin(src->set_list); si; si = clist_next(si)) {
+		struct mailimap_set_item *it = clist_content(si);
+		ns += it->set_last >= it->set_first ? (uint64_t)it->set_last - it->set_first + 1 : 0;
+	}
+	for (di = clist_begin(dst->set_list); di; di = clist_next(di)) {
+		struct mailimap_set_item *it = clist_content(di);
+		nd += it->set_last >= it->set_first ? (uint64_t)it->set_last - it->set_first + 1 : 0;
+	}
+	/* A hostile server could announce ranges of billions. */
+	if (ns != nd || ns == 0 || ns > 1000000)
+		return;
+	start = m->n;
+	if (m->n + ns > m->cap) {
+		m->cap = m->n + (size_t)ns;
+		m->src = xreallocarray(m->src, m->cap, sizeof *m->src);
+		m->dst = xreallocarray(m->dst, m->cap, sizeof *m->dst);
+	}
+	for (si = clist_begin(src->set_list); si; si = clist_next(si)) {
+		struct mailimap_set_item *it = clist_content(si);
+		for (uint64_t u = it->set_first; u <= it->set_last && it->set_last >= it->set_first; u++)
+			m->src[m->n++] = (uint32_t)u;
+	}
+	m->n = start;
+	for (di = clist_begin(dst->set_list); di; di = clist_next(di)) {
+		struct mailimap_set_item *it = clist_content(di);
+		for (uint64_t u = it->set_first; u <= it->set_last && it->set_last >= it->set_first; u++)
+			m->dst[m->n++] = (uint32_t)u;
+	}
+	m->uidvalidity = uidvalidity;
+}
+
+void imap_moved_free(struct imap_moved *m)
+{
+	if (m == NULL)
+		return;
+	free(m->src);
+	free(m->dst);
+	memset(m, 0, sizeof *m);
+}
+
+uint32_t imap_moved_find(const struct imap_moved *m, uint32_t src)
+{
+	for (size_t i = 0; m != NULL && i < m->n; i++)
+		if (m->src[i] == src)
+			return m->dst[i];
+	return 0;
+}
+
 static int copy_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
 		      const struct piece_args *a, struct err *e)
 {
@@ -126,6 +187,8 @@ static int copy_piece(struct imap_session *s, const struct imap_uid_ranges *rg, 
 		struct mailimap_set *src = NULL, *dst = NULL;
 		uint32_t uidvalidity = 0;
 		r = mailimap_uidplus_uid_copy(s->imap, set, dest, &uidvalidity, &src, &dst);
+		if (r == MAILIMAP_NO_ERROR)
+			note_copyuid(a->moved, uidvalidity, src, dst);
 		if (src)
 			mailimap_set_free(src);
 		if (dst)
@@ -189,7 +252,19 @@ static int move_piece(struct imap_session *s, const struct imap_uid_ranges *rg, 
 	struct mailimap_set *set = imap_uid_ranges_set(rg, from, IMAP_SET_MAX_RANGES);
 	if (!set)
 		return err_set(e, ERR_INTERNAL, "out of memory building a MOVE");
-	r = mailimap_uid_move(s->imap, set, dest);
+	if (imap_cap(s, "UIDPLUS")) {
+		struct mailimap_set *src = NULL, *dst = NULL;
+		uint32_t uidvalidity = 0;
+		r = mailimap_uidplus_uid_move(s->imap, set, dest, &uidvalidity, &src, &dst);
+		if (r == MAILIMAP_NO_ERROR)
+			note_copyuid(a->moved, uidvalidity, src, dst);
+		if (src)
+			mailimap_set_free(src);
+		if (dst)
+			mailimap_set_free(dst);
+	} else {
+		r = mailimap_uid_move(s->imap, set, dest);
+	}
 	mailimap_set_free(set);
 	if (r == MAILIMAP_NO_ERROR)
 		return 0;
@@ -200,7 +275,13 @@ static int move_piece(struct imap_session *s, const struct imap_uid_ranges *rg, 
 int imap_move(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
 	      struct err *e)
 {
-	struct piece_args a = { .dest = dest };
+	return imap_move_report(s, uids, n, dest, NULL, e);
+}
+
+int imap_move_report(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
+		     struct imap_moved *moved, struct err *e)
+{
+	struct piece_args a = { .dest = dest, .moved = moved };
 	struct err tmp;
 
 	if (!e)

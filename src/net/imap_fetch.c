@@ -595,3 +595,8 @@ int imap_fetch_message(struct imap_session *s, uint32_t uid, struct strbuf *out,
 	}
 	return conn_op_done(s->conn, &op, rc, e);
 }
+
+unsigned imap_msg_flags(const struct mailimap_msg_att_dynamic *dyn)
+{
+	return fetch_flags(dyn);
+}

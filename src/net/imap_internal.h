@@ -21,6 +21,7 @@ struct imap_session {
 	char **disabled_caps;  /* capabilities to ignore (tests force fallbacks) */
 	size_t n_disabled;
 	size_t max_message_size;  /* bytes of one fetched message, see imap_session.h */
+	int qresync_enabled;      /* ENABLE QRESYNC succeeded on this connection */
 };
 
 /* Refuses (ERR_NETWORK) to run a command on a session already broken. */
@@ -73,6 +74,9 @@ void imap_uid_ranges_free(struct imap_uid_ranges *rg);
 /* libetpan set of ranges [from, from + count). Caller frees with mailimap_set_free. */
 struct mailimap_set *imap_uid_ranges_set(const struct imap_uid_ranges *rg, size_t from,
 					 size_t count);
+
+/* MSG_* flags of a FETCH response's FLAGS item. */
+unsigned imap_msg_flags(const struct mailimap_msg_att_dynamic *dyn);
 
 /* Capabilities from the cache, minus the ones disabled for tests. */
 int imap_cap(struct imap_session *s, const char *name);

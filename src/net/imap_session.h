@@ -129,6 +129,19 @@ int imap_copy(struct imap_session *s, const uint32_t *uids, size_t n, const char
  * those UIDs (never a bare EXPUNGE). Records "imap_move". */
 int imap_move(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
 	      struct err *e);
+/* Where moved messages went, from the server's COPYUID (UIDPLUS): src[i]
+ * is now dst[i] in the destination. n is 0 when the server said nothing. */
+struct imap_moved {
+	uint32_t *src, *dst;
+	size_t n, cap;
+	uint32_t uidvalidity;
+};
+/* imap_move that also fills moved (the caller frees with imap_moved_free). */
+int imap_move_report(struct imap_session *s, const uint32_t *uids, size_t n, const char *dest,
+		     struct imap_moved *moved, struct err *e);
+void imap_moved_free(struct imap_moved *m);
+/* The destination UID of src, or 0 if the server did not say. */
+uint32_t imap_moved_find(const struct imap_moved *m, uint32_t src);
 /* UID EXPUNGE of the listed UIDs (UIDPLUS); without UIDPLUS it refuses with
  * ERR_PROTOCOL rather than expunge other messages. Records "imap_expunge". */
 int imap_expunge_uids(struct imap_session *s, const uint32_t *uids, size_t n, struct err *e);
@@ -139,6 +152,40 @@ int imap_append(struct imap_session *s, const char *folder, unsigned flags, cons
  * quotes). Caller frees *uids. Records "imap_search". */
 int imap_search(struct imap_session *s, const char *criteria, uint32_t **uids, size_t *n,
 		struct err *e);
+
+/* Resynchronising a folder known from a cache. */
+enum imap_resync_mode {
+	IMAP_RESYNC_AUTO,       /* QRESYNC, else CONDSTORE, else FULL, as offered */
+	IMAP_RESYNC_QRESYNC,    /* EXAMINE (QRESYNC ...): VANISHED and changed flags at once */
+	IMAP_RESYNC_CONDSTORE,  /* FETCH (FLAGS) (CHANGEDSINCE m), UID SEARCH for expunges */
+	IMAP_RESYNC_FULL,       /* FETCH (FLAGS) of every known UID */
+};
+/* What the cache knows of the folder. */
+struct imap_resync_known {
+	uint32_t uidvalidity, uidnext;
+	uint64_t highestmodseq;     /* 0: none, so only FULL can work */
+	const uint32_t *uids;       /* the cached UIDs, ascending */
+	size_t nuids;
+};
+struct imap_resync_ops {
+	void (*vanished)(uint32_t uid, void *ctx);   /* only UIDs of known->uids */
+	/* Flags of a known UID as the server has them now (FULL reports all,
+	 * the others those changed); UIDs above known->uidnext are left to
+	 * the fetch of new messages. */
+	void (*flags)(uint32_t uid, unsigned flags, void *ctx);
+};
+/* Selects folder read-only and reports what changed since known. *reset is
+ * 1 when the UIDVALIDITY differs (nothing is reported: the cache is void).
+ * mode AUTO (or one the server lacks) falls back to the best offered. New
+ * messages are the caller's: imap_fetch_summaries from known->uidnext.
+ * Records "imap_select", "imap_unselect" and "imap_enable" (QRESYNC is
+ * enabled once per session, outside any folder), "imap_resync_flags",
+ * "imap_search". */
+int imap_resync(struct imap_session *s, const char *folder, enum imap_resync_mode mode,
+		const struct imap_resync_known *known, const struct imap_resync_ops *ops,
+		void *ctx, struct imap_select_info *info, int *reset, struct err *e);
+/* The way imap_resync would take for mode on this session. */
+enum imap_resync_mode imap_resync_mode_used(struct imap_session *s, enum imap_resync_mode mode);
 
 /* Modified UTF-7 (RFC 3501 5.1.3) <-> UTF-8 for folder names. Caller frees. */
 char *imap_mutf7_to_utf8(const char *s);

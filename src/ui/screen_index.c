@@ -206,16 +206,17 @@ int screen_index_action(struct ui *u, enum ui_action a)
 			move_to(u, (size_t)next);
 		return 1;
 	case ACT_DELETE:
-		if (m != NULL) {
-			ui_delete(u, m);
+		if (m != NULL && ui_delete(u, m))
 			move_to(u, u->cursor + 1);
-		}
 		return 1;
 	case ACT_LIMIT:
 		screen_index_limit(u);
 		return 1;
 	case ACT_FLAG:
 		ui_toggle_flag(u, m, MSG_FLAGGED);
+		return 1;
+	case ACT_UNDO:
+		ui_undo(u);
 		return 1;
 	case ACT_TOGGLE_NEW:
 		ui_toggle_flag(u, m, MSG_SEEN);

@@ -287,7 +287,8 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 	case ACT_DELETE:
 		if (m == NULL)
 			return 1;
-		ui_delete(u, m);
+		if (!ui_delete(u, m))
+			return 1;
 		if (u->cursor + 1 < msgview_count(u->view, u->msgs)) {
 			screen_index_set_cursor(u, u->cursor + 1);
 			screen_pager_open(u);
@@ -295,6 +296,12 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 			u->screen = SCREEN_INDEX;
 			u->dirty = 1;
 		}
+		return 1;
+	case ACT_SAVE_ATTACHMENTS:
+		ui_save_attachments(u);
+		return 1;
+	case ACT_UNDO:
+		ui_undo(u);
 		return 1;
 	case ACT_FLAG:
 		ui_toggle_flag(u, m, MSG_FLAGGED);

@@ -188,19 +188,77 @@ void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag)
 		ui_change_flags(u, m, flag, !(m->flags & flag));
 }
 
-void ui_delete(struct ui *u, struct msg_summary *m)
+/* The answer y to "delete for good?": the message asked about, if it is
+ * still in the open folder. */
+static void expunge_confirmed(struct ui *u, void *ctx)
+{
+	(void)ctx;
+	ssize_t pos = u->msgs != NULL ? msglist_find(u->msgs, u->confirm_uid) : -1;
+	struct msg_summary *m = pos >= 0 ? msglist_at(u->msgs, (size_t)pos) : NULL;
+
+	if (m == NULL || m->mark || u->folder == NULL)
+		return;
+	m->mark = 1;
+	ui_post(u, worker_req_new(WORKER_REQ_EXPUNGE, u->folder, &m->uid, 1), m->uid);
+	ui_note(u, 0, "Deleting...");
+	if (u->screen == SCREEN_PAGER) {
+		u->screen = SCREEN_INDEX;
+		u->dirty = 1;
+	}
+}
+
+static void last_move_clear(struct ui *u)
+{
+	free(u->last_move.from);
+	free(u->last_move.to);
+	memset(&u->last_move, 0, sizeof u->last_move);
+}
+
+void ui_undo(struct ui *u)
+{
+	struct ui_last_move *lm = &u->last_move;
+	struct worker_req *req;
+	struct ui_folder *f;
+
+	if (lm->from == NULL) {
+		ui_note(u, 0, "Nothing to undo.");
+		return;
+	}
+	if (lm->uid == 0) {
+		f = ui_folder_find(u, lm->to);
+		ui_note(u, 1, "Cannot undo: the server did not say where the message went in %s "
+			      "(no UIDPLUS).", f != NULL ? f->display : lm->to);
+		last_move_clear(u);
+		return;
+	}
+	req = worker_req_new(WORKER_REQ_MOVE, lm->to, &lm->uid, 1);
+	req->dest = xstrdup(lm->from);
+	uint64_t id = ui_post(u, req, lm->uid);
+	for (size_t i = 0; i < u->npending; i++)
+		if (u->pending[i].id == id)
+			u->pending[i].undo = 1;
+	last_move_clear(u);
+	ui_note(u, 0, "Undoing...");
+}
+
+int ui_delete(struct ui *u, struct msg_summary *m)
 {
 	struct ui_folder *f = ui_folder_find(u, u->folder);
 
 	if (m->mark)
-		return;
+		return 0;
 	if (f != NULL && (f->flags & IMAP_FOLDER_TRASH)) {
-		ui_note(u, 1, "This message is already in %s.", f->display);
-		return;
+		/* Inside Trash nothing is left to move it to: deleting is for good,
+		 * so it is asked first. */
+		u->confirm_uid = m->uid;
+		ui_prompt_yesno(u, expunge_confirmed, NULL, "Delete \"%s\" from %s for good?",
+				m->subject != NULL ? m->subject : "", f->display);
+		return 0;
 	}
 	m->mark = 1;
 	ui_post(u, worker_req_new(WORKER_REQ_MOVE, u->folder, &m->uid, 1), m->uid);
 	u->dirty = 1;
+	return 1;
 }
 
 static void set_folders(struct ui *u, const struct imap_folder *f, size_t n)
@@ -283,6 +341,24 @@ static void open_reply(struct ui *u, struct worker_reply *r)
 		r->batch = NULL;
 		screen_index_follow(u);
 		break;
+	case WORKER_RESET:
+		/* The cached index was of a folder that no longer exists. */
+		msglist_free(u->msgs);
+		u->msgs = msglist_new();
+		screen_index_follow(u);
+		break;
+	case WORKER_VANISHED:
+		msglist_remove_uids(u->msgs, r->uids, r->nuids);
+		screen_index_follow(u);
+		break;
+	case WORKER_FLAGS_CHANGED:
+		for (size_t i = 0; i < r->nuids; i++)
+			msglist_set_flags(u->msgs, r->uids[i], r->uid_flags[i]);
+		u->dirty = 1;
+		break;
+	case WORKER_NOTICE:
+		ui_note(u, 0, "%s", r->err.msg);
+		break;
 	case WORKER_DONE:
 		u->open_id = 0;
 		if (!u->user_moved && n > 0) {
@@ -356,7 +432,19 @@ static void change_reply(struct ui *u, const struct ui_pending *p, struct worker
 	struct msg_summary *m = pos >= 0 ? msglist_at(u->msgs, (size_t)pos) : NULL;
 	struct ui_folder *src, *dst;
 
-	if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_MOVE) {
+	if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_EXPUNGE) {
+		src = ui_folder_find(u, p->folder);
+		if (m != NULL) {
+			int unread = !(m->flags & MSG_SEEN);
+			msglist_remove(u->msgs, p->uid);
+			screen_index_follow(u);
+			if (src != NULL && src->counted > 0 && src->messages > 0) {
+				src->messages--;
+				src->unseen -= unread && src->unseen > 0;
+			}
+		}
+		ui_note(u, 0, "Deleted for good.");
+	} else if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_MOVE) {
 		src = ui_folder_find(u, p->folder);
 		dst = ui_folder_find(u, r->dest);
 		if (m != NULL) {
@@ -372,11 +460,27 @@ static void change_reply(struct ui *u, const struct ui_pending *p, struct worker
 				dst->unseen += unread;
 			}
 		}
-		ui_note(u, 0, "Moved to %s.", dst != NULL ? dst->display : r->dest);
+		if (p->undo) {
+			ui_note(u, 0, "Moved back to %s.", dst != NULL ? dst->display : r->dest);
+			/* Back under a new UID: the open folder loads it as new mail. */
+			if (u->folder != NULL && strcmp(u->folder, r->dest) == 0)
+				ui_newmail_load(u);
+		} else {
+			char key[16] = "";
+			int k;
+			last_move_clear(u);
+			u->last_move.from = xstrdup(p->folder);
+			u->last_move.to = xstrdup(r->dest);
+			u->last_move.uid = r->dest_uid;
+			if (keys_of_action(u->screen, ACT_UNDO, &k, 1) > 0)
+				keys_name(k, key, sizeof key);
+			ui_note(u, 0, "Moved to %s.%s%s%s", dst != NULL ? dst->display : r->dest,
+				key[0] ? " " : "", key, key[0] ? " undoes it." : "");
+		}
 	} else if (r->kind == WORKER_DONE) {
 		ui_update_folder_counts(u);
 	} else if (r->kind == WORKER_ERROR || r->kind == WORKER_CANCELLED) {
-		if (m != NULL && p->kind == WORKER_REQ_MOVE)
+		if (m != NULL && (p->kind == WORKER_REQ_MOVE || p->kind == WORKER_REQ_EXPUNGE))
 			m->mark = 0;
 		if (m != NULL && p->kind == WORKER_REQ_FLAGS) {
 			if (p->add)
@@ -416,6 +520,7 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			break;
 		case WORKER_REQ_FLAGS:
 		case WORKER_REQ_MOVE:
+		case WORKER_REQ_EXPUNGE:
 			if (final)
 				change_reply(u, p, r);
 			break;
@@ -581,6 +686,7 @@ static void ui_free_state(struct ui *u)
 		free(u->pending[i].folder);
 	free(u->pending);
 	lineedit_free(&u->prompt.line);
+	last_move_clear(u);
 	screen_pager_clear(u);
 	screen_stats_free(u);
 	msglist_free(u->msgs);

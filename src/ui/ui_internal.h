@@ -39,7 +39,15 @@ struct ui_pending {
 	uint32_t uid;        /* FETCH, FLAGS, MOVE: the message */
 	unsigned flags;      /* FLAGS: what changed */
 	int add;
+	int undo;            /* MOVE: it takes the last move back */
 	char *folder;        /* the folder it was made in */
+};
+
+/* The last move, for undo: the message's folder before and after, and its
+ * UID after (from COPYUID). */
+struct ui_last_move {
+	char *from, *to;     /* server names; NULL when there is nothing to undo */
+	uint32_t uid;        /* in to; 0 when the server did not say */
 };
 
 struct ui;
@@ -135,6 +143,9 @@ struct ui {
 
 	/* A question on the message line takes every key while it is open. */
 	struct ui_prompt prompt;
+	uint32_t confirm_uid;        /* the message a yes/no question is about */
+	struct ui_last_move last_move;
+	size_t save_which;           /* the attachment being saved, or all */
 
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
@@ -164,8 +175,12 @@ struct msg_summary *ui_current(struct ui *u);
 void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int add);
 /* Flips one flag of the message (ignores NULL), as the flag and new keys do. */
 void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag);
-/* Moves the message to Trash. */
-void ui_delete(struct ui *u, struct msg_summary *m);
+/* Moves the last moved message back where it was. */
+void ui_undo(struct ui *u);
+/* Moves the message to Trash and returns 1; inside Trash it asks whether to
+ * delete the message for good instead and returns 0, as it does when the
+ * message has a request running already. */
+int ui_delete(struct ui *u, struct msg_summary *m);
 
 /* Screens: draw the body rows, and handle an action (1 if handled). */
 void screen_folders_draw(struct ui *u);
@@ -204,6 +219,10 @@ void ui_newmail_reply(struct ui *u, struct worker_reply *r);
 /* Stops the watcher; -1 if its thread is stuck in a connect (see
  * watch_thread_stop), when the app must not be freed. */
 int ui_newmail_stop(struct ui *u);
+
+/* save_attachments.c: asks which attachment of the shown message and where
+ * to, then saves it. */
+void ui_save_attachments(struct ui *u);
 
 /* prompt.c: questions on the message line. A new prompt replaces an open
  * one. */

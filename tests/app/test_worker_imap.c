@@ -46,11 +46,18 @@ static int run(const char *fmt, ...)
 	return system(cmd);
 }
 
+static char cache_dir[200];
+
 static int setup(void **state)
 {
 	struct err e;
 	FILE *f;
 	(void)state;
+
+	/* The cache of test_warm_open stays out of the user's own. */
+	snprintf(cache_dir, sizeof cache_dir, "%s/skua-worker-cache-%d",
+		 env("TMPDIR") ? env("TMPDIR") : "/tmp", (int)getpid());
+	setenv("XDG_CACHE_HOME", cache_dir, 1);
 
 	snprintf(folder, sizeof folder, "worker-%d", (int)getpid());
 	snprintf(other, sizeof other, "worker-%d-other", (int)getpid());
@@ -66,7 +73,9 @@ static int setup(void **state)
 	f = fopen(cfg_path, "w");
 	if (f == NULL)
 		return -1;
-	fprintf(f, "[general]\nmetrics_log = no\n[account bob]\naddress = " USER "\n"
+	/* These tests are about the stream from the server: no cache here;
+	 * test_warm_open has a worker of its own with one. */
+	fprintf(f, "[general]\nmetrics_log = no\ncache = no\n[account bob]\naddress = " USER "\n"
 		   "imap_host = %s\nimap_port = %s\nimap_tls = implicit\n"
 		   "smtp_host = %s\nsmtp_port = %s\nsmtp_tls = implicit\n"
 		   "password = %s\nca_file = %s\ntimeout = 20\n",
@@ -88,6 +97,7 @@ static int teardown(void **state)
 	worker_free(w);
 	app_close(&app);
 	unlink(cfg_path);
+	run("rm -rf '%s'", cache_dir);
 	run("%s mailbox delete -u " USER " '%s' '%s' >/dev/null 2>&1", env("MAILSYS_DOVEADM"),
 	    folder, other);
 	return 0;
@@ -333,6 +343,137 @@ static void test_logout_then_reconnect(void **state)
 	assert_int_equal(s.summaries, 2);
 }
 
+/* Replies of a warm open, in the order they came. */
+struct warm {
+	size_t cached, fresh;        /* summaries before and after the first change */
+	size_t big_batches;          /* batches larger than a network batch */
+	int changes_seen, vanished_ok, flagged_ok, notice;
+	uint32_t first_uid, last_uid;
+};
+
+static struct worker_reply *collect_warm(struct worker *ww, uint64_t id, struct warm *s,
+					 uint32_t gone, uint32_t flagged)
+{
+	for (;;) {
+		struct worker_reply *r = NULL;
+		for (int i = 0; i < 3000 && r == NULL; i++) {
+			struct pollfd p = { .fd = worker_fd(ww), .events = POLLIN };
+			if ((r = worker_take(ww)) == NULL)
+				poll(&p, 1, 10);
+		}
+		assert_non_null(r);
+		assert_int_equal(r->id, id);
+		switch (r->kind) {
+		case WORKER_SUMMARIES:
+			if (r->batch->n > WORKER_BATCH)
+				s->big_batches++;
+			for (size_t i = 0; i < r->batch->n; i++) {
+				if (s->first_uid == 0)
+					s->first_uid = r->batch->items[i].uid;
+				s->last_uid = r->batch->items[i].uid;
+			}
+			if (s->changes_seen)
+				s->fresh += r->batch->n;
+			else
+				s->cached += r->batch->n;
+			break;
+		case WORKER_VANISHED:
+			s->changes_seen = 1;
+			for (size_t i = 0; i < r->nuids; i++)
+				s->vanished_ok |= r->uids[i] == gone;
+			break;
+		case WORKER_FLAGS_CHANGED:
+			s->changes_seen = 1;
+			for (size_t i = 0; i < r->nuids; i++)
+				s->flagged_ok |= r->uids[i] == flagged && (r->uid_flags[i] & MSG_FLAGGED);
+			break;
+		case WORKER_NOTICE:
+			s->notice = 1;
+			break;
+		case WORKER_PROGRESS:
+		case WORKER_RESET:
+			break;
+		default:
+			return r;
+		}
+		worker_reply_free(r);
+	}
+}
+
+/* A second open draws from the cache at once, then gets the changes another
+ * client made meanwhile and the new message; a third finds nothing to do. */
+static void test_warm_open(void **state)
+{
+	struct app a2;
+	struct worker *w2;
+	struct worker_reply *r;
+	struct warm cold = { 0 }, warm = { 0 }, again = { 0 };
+	struct err e = { 0 };
+	char path[600];
+	FILE *f, *in;
+	(void)state;
+
+	snprintf(path, sizeof path, "%s.cached", cfg_path);
+	in = fopen(cfg_path, "r");
+	f = fopen(path, "w");
+	assert_non_null(in);
+	assert_non_null(f);
+	char text[4096];
+	size_t len = fread(text, 1, sizeof text - 1, in);
+	text[len] = '\0';
+	char *off = strstr(text, "cache = no");
+	assert_non_null(off);
+	memcpy(off, "cache = on", 10);
+	fputs(text, f);
+	fclose(in);
+	fclose(f);
+	chmod(path, 0600);
+	assert_int_equal(app_open(&a2, path, NULL, &e), 0);
+	assert_int_equal(a2.config.cache, 1);
+	assert_int_equal(app_fetch_secret(&a2, &e), 0);
+	w2 = worker_new_account(&a2, &e);
+	assert_non_null(w2);
+
+	r = collect_warm(w2, worker_post(w2, worker_req_new(WORKER_REQ_OPEN, folder, NULL, 0)),
+			 &cold, 0, 0);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	assert_true(cold.cached > 10);
+	assert_int_equal(cold.big_batches, 0);   /* nothing cached yet: all from the server */
+
+	assert_int_equal(run("%s expunge -u " USER " mailbox '%s' uid %u", env("MAILSYS_DOVEADM"),
+			     folder, (unsigned)cold.first_uid), 0);
+	assert_int_equal(run("%s flags add -u " USER " '\\Flagged' mailbox '%s' uid %u",
+			     env("MAILSYS_DOVEADM"), folder, (unsigned)cold.last_uid), 0);
+	assert_int_equal(run("printf 'Subject: warm\\r\\n\\r\\nx\\r\\n' | %s save -u " USER
+			     " -m '%s'", env("MAILSYS_DOVEADM"), folder), 0);
+
+	r = collect_warm(w2, worker_post(w2, worker_req_new(WORKER_REQ_OPEN, folder, NULL, 0)),
+			 &warm, cold.first_uid, cold.last_uid);
+	if (r->kind != WORKER_DONE)
+		fail_msg("the warm open failed: %s", r->err.msg);
+	worker_reply_free(r);
+	assert_int_equal(warm.cached, cold.cached);      /* the whole cached index first */
+	assert_true(warm.big_batches >= 1);
+	assert_true(warm.vanished_ok);
+	assert_true(warm.flagged_ok);
+	assert_int_equal(warm.fresh, 1);                  /* only the new message */
+	assert_true(warm.last_uid > cold.last_uid);
+
+	r = collect_warm(w2, worker_post(w2, worker_req_new(WORKER_REQ_OPEN, folder, NULL, 0)),
+			 &again, 0, 0);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+	assert_int_equal(again.cached, cold.cached);     /* one gone, one new */
+	assert_int_equal(again.fresh, 0);
+	assert_int_equal(again.changes_seen, 0);
+	assert_int_equal(again.notice, 0);
+
+	worker_free(w2);
+	app_close(&a2);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_flags_reach_the_server),
 		cmocka_unit_test(test_cancel_a_running_load),
 		cmocka_unit_test(test_logout_then_reconnect),
+		cmocka_unit_test(test_warm_open),
 	};
 
 	if (env("MAILSYS_IMAPS_PORT") == NULL || env("SKUA_MAILSYS_DIR") == NULL) {

@@ -356,9 +356,17 @@ static void move_and_check(int fallback)
 	append_tagged(s, "INBOX", keep_tag, &keep);
 
 	assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), 0);
-	if (imap_move(s, &uid, 1, "Trash", &e) < 0)
+	struct imap_moved moved = { 0 };
+	if (imap_move_report(s, &uid, 1, "Trash", &moved, &e) < 0)
 		fail_msg("move: %s", e.msg);
 	fixture_assert_last_op("imap_move", 1);
+	/* COPYUID says where it went, with MOVE and with COPY alike. */
+	assert_int_equal(moved.n, 1);
+	assert_int_equal(moved.src[0], uid);
+	uint32_t moved_to = imap_moved_find(&moved, uid);
+	assert_true(moved_to != 0);
+	assert_int_equal(imap_moved_find(&moved, uid + 1000), 0);
+	imap_moved_free(&moved);
 	assert_int_equal(search_tag(s, "HEADER Subject", tag, &found), 0);
 	free(found);
 	assert_int_equal(search_tag(s, "HEADER Subject", keep_tag, &found), 1);
@@ -367,6 +375,7 @@ static void move_and_check(int fallback)
 
 	assert_int_equal(imap_select(s, "Trash", 0, &info, &e), 0);
 	assert_int_equal(search_tag(s, "HEADER Subject", tag, &found), 1);
+	assert_int_equal(found[0], moved_to);
 	free(found);
 
 	/* A missing destination is reported as such. */

@@ -22,7 +22,7 @@ msg 09 'Bob Builder <bob@example.org>' 'Budget report' 'Numbers attached.'
 msg 10 'Jürgen Groß <jg@example.de>' 'Grüße aus München' 'Servus.'
 msg 11 'Alice Example <alice@example.org>' 'Re: Budget report' 'Fine by me.'
 
-tui_start 100 24
+tui_start 100 40
 check "the folder list shows INBOX" wait_for "INBOX"
 keys Enter
 check "INBOX opens with four messages" wait_for "INBOX | 4 messages"
