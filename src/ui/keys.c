@@ -38,6 +38,7 @@ static const struct action_info {
 	[ACT_STATS] = { "stats", "Show the network statistics" },
 	[ACT_UNDO] = { "undo", "Undo the last move or delete" },
 	[ACT_SAVE_ATTACHMENTS] = { "save-attachments", "Save attachments (asks which, and where)" },
+	[ACT_LIMIT] = { "limit", "Show only the messages matching a pattern (~f ~s ~N ~F; all: every one)" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
@@ -127,6 +128,7 @@ static const struct binding defaults[] = {
 	{ ON_F | ON_I | ON_P, KEY_CTRL('G'), ACT_CANCEL },
 	{ ON_ALL, KEY_CTRL('L'), ACT_REDRAW },
 	{ ON_ALL, 'S', ACT_STATS },
+	{ ON_I, 'l', ACT_LIMIT },
 };
 
 static struct binding *table;

@@ -41,6 +41,7 @@ enum ui_action {
 	ACT_STATS,
 	ACT_SAVE_ATTACHMENTS,
 	ACT_UNDO,
+	ACT_LIMIT,
 	ACT_COUNT,
 };
 

@@ -11,12 +11,12 @@
 
 struct msg_summary *ui_current(struct ui *u)
 {
-	return u->msgs != NULL ? msglist_at(u->msgs, u->cursor) : NULL;
+	return u->msgs != NULL ? msgview_at(u->view, u->msgs, u->cursor) : NULL;
 }
 
 void screen_index_set_cursor(struct ui *u, size_t pos)
 {
-	size_t n = u->msgs != NULL ? msglist_count(u->msgs) : 0;
+	size_t n = u->msgs != NULL ? msgview_count(u->view, u->msgs) : 0;
 	struct msg_summary *m;
 
 	u->cursor = n == 0 ? 0 : pos < n ? pos : n - 1;
@@ -27,9 +27,14 @@ void screen_index_set_cursor(struct ui *u, size_t pos)
 
 void screen_index_follow(struct ui *u)
 {
-	size_t n = u->msgs != NULL ? msglist_count(u->msgs) : 0;
+	size_t n;
 	ssize_t pos;
 
+	if (u->msgs == NULL)
+		return;
+	/* New messages obey the limit: the view follows every change. */
+	msgview_update(u->view, u->msgs);
+	n = msgview_count(u->view, u->msgs);
 	if (n == 0) {
 		u->cursor = 0;
 		u->cursor_uid = 0;
@@ -41,7 +46,7 @@ void screen_index_follow(struct ui *u)
 		screen_index_set_cursor(u, n - 1);
 		return;
 	}
-	pos = u->cursor_uid != 0 ? msglist_find(u->msgs, u->cursor_uid) : -1;
+	pos = u->cursor_uid != 0 ? msgview_find(u->view, u->msgs, u->cursor_uid) : -1;
 	screen_index_set_cursor(u, pos >= 0 ? (size_t)pos : u->cursor);
 }
 
@@ -52,7 +57,7 @@ static void keep_visible(struct ui *u, size_t rows)
 	if (rows > 0 && u->cursor >= u->top + rows)
 		u->top = u->cursor - rows + 1;
 	/* After a resize or removals, fill the screen rather than leave a gap. */
-	size_t n = msglist_count(u->msgs);
+	size_t n = msgview_count(u->view, u->msgs);
 	if (u->top > 0 && (u->top >= n || n - u->top < rows))
 		u->top = n > rows ? n - rows : 0;
 }
@@ -103,7 +108,7 @@ static void draw_message(struct ui *u, int y, const struct msg_summary *m, int c
 void screen_index_draw(struct ui *u)
 {
 	int rows = ui_body_rows();
-	size_t n = u->msgs != NULL ? msglist_count(u->msgs) : 0;
+	size_t n = u->msgs != NULL ? msgview_count(u->view, u->msgs) : 0;
 
 	if (rows <= 0)
 		return;
@@ -115,8 +120,39 @@ void screen_index_draw(struct ui *u)
 	keep_visible(u, (size_t)rows);
 	for (int i = 0; i < rows && u->top + (size_t)i < n; i++) {
 		size_t pos = u->top + (size_t)i;
-		draw_message(u, 1 + i, msglist_at(u->msgs, pos), pos == u->cursor);
+		draw_message(u, 1 + i, msgview_at(u->view, u->msgs, pos), pos == u->cursor);
 	}
+}
+
+static void limit_done(struct ui *u, const char *answer, void *ctx)
+{
+	struct err e = { 0 };
+	uint32_t uid = u->cursor_uid;
+	ssize_t pos;
+
+	(void)ctx;
+	if (answer == NULL)
+		return;
+	if (msgview_set_limit(u->view, answer, &e) < 0) {
+		ui_note(u, 1, "%s", e.msg);
+		return;
+	}
+	msgview_update(u->view, u->msgs);
+	/* The cursor stays on its message when it still matches, else on the
+	 * next one shown. */
+	pos = msgview_nearest(u->view, u->msgs, uid);
+	u->top = 0;
+	screen_index_set_cursor(u, pos >= 0 ? (size_t)pos : 0);
+	if (msgview_count(u->view, u->msgs) == 0)
+		ui_note(u, 0, "No message matches %s.", msgview_limit(u->view));
+}
+
+void screen_index_limit(struct ui *u)
+{
+	struct ui_prompt_spec spec = { .done = limit_done };
+	const char *now = msgview_limit(u->view);
+
+	ui_prompt_text(u, &spec, now != NULL ? now : "", "Limit to messages matching:");
 }
 
 static void move_to(struct ui *u, size_t pos)
@@ -129,7 +165,7 @@ static void move_to(struct ui *u, size_t pos)
 int screen_index_action(struct ui *u, enum ui_action a)
 {
 	size_t page = ui_body_rows() > 1 ? (size_t)ui_body_rows() - 1 : 1;
-	size_t n = u->msgs != NULL ? msglist_count(u->msgs) : 0;
+	size_t n = u->msgs != NULL ? msgview_count(u->view, u->msgs) : 0;
 	struct msg_summary *m = ui_current(u);
 	ssize_t next;
 
@@ -163,7 +199,7 @@ int screen_index_action(struct ui *u, enum ui_action a)
 			screen_pager_open(u);
 		return 1;
 	case ACT_NEXT_UNREAD:
-		next = n ? msglist_next_unread(u->msgs, u->cursor) : -1;
+		next = n ? msgview_next_unread(u->view, u->msgs, u->cursor) : -1;
 		if (next < 0)
 			ui_note(u, 0, "No unread messages.");
 		else
@@ -172,6 +208,9 @@ int screen_index_action(struct ui *u, enum ui_action a)
 	case ACT_DELETE:
 		if (m != NULL && ui_delete(u, m))
 			move_to(u, u->cursor + 1);
+		return 1;
+	case ACT_LIMIT:
+		screen_index_limit(u);
 		return 1;
 	case ACT_FLAG:
 		ui_toggle_flag(u, m, MSG_FLAGGED);

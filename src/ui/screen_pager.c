@@ -235,7 +235,7 @@ static struct msg_summary *shown(struct ui *u)
 
 static void step(struct ui *u, int forward)
 {
-	size_t n = msglist_count(u->msgs);
+	size_t n = msgview_count(u->view, u->msgs);
 
 	if (forward ? u->cursor + 1 >= n : u->cursor == 0) {
 		ui_note(u, 0, forward ? "This is the last message." : "This is the first message.");
@@ -266,7 +266,7 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 	case ACT_NEXT_MESSAGE: step(u, 1); return 1;
 	case ACT_PREV_MESSAGE: step(u, 0); return 1;
 	case ACT_NEXT_UNREAD:
-		next = msglist_count(u->msgs) ? msglist_next_unread(u->msgs, u->cursor) : -1;
+		next = msgview_count(u->view, u->msgs) ? msgview_next_unread(u->view, u->msgs, u->cursor) : -1;
 		if (next < 0) {
 			ui_note(u, 0, "No unread messages.");
 		} else {
@@ -289,7 +289,7 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 			return 1;
 		if (!ui_delete(u, m))
 			return 1;
-		if (u->cursor + 1 < msglist_count(u->msgs)) {
+		if (u->cursor + 1 < msgview_count(u->view, u->msgs)) {
 			screen_index_set_cursor(u, u->cursor + 1);
 			screen_pager_open(u);
 		} else {

@@ -98,8 +98,12 @@ static void draw_status_bar(struct ui *u)
 			      n == 1 ? "" : "s", msglist_unread(u->msgs));
 		if (u->load_partial)
 			strbuf_appends(&left, " (incomplete)");
+		if (msgview_limit(u->view) != NULL)
+			strbuf_printf(&left, " | limit: %s, %zu shown", msgview_limit(u->view),
+				      msgview_count(u->view, u->msgs));
 		if (u->screen == SCREEN_PAGER && u->pager_uid != 0 && n > 0)
-			strbuf_printf(&left, " | %zu/%zu", u->cursor + 1, n);
+			strbuf_printf(&left, " | %zu/%zu", u->cursor + 1,
+				      msgview_count(u->view, u->msgs));
 	} else if (u->screen == SCREEN_FOLDERS) {
 		strbuf_printf(&left, " | %zu folder%s", u->nfolders, u->nfolders == 1 ? "" : "s");
 	}

@@ -140,6 +140,11 @@ void ui_open_folder(struct ui *u, const char *name, const char *display)
 	screen_pager_clear(u);
 	msglist_free(u->msgs);
 	u->msgs = msglist_new();
+	/* As in mutt, a limit belongs to the folder it was set in; loading the
+	 * same folder again keeps it. */
+	if (u->folder == NULL || strcmp(u->folder, name) != 0)
+		msgview_set_limit(u->view, NULL, NULL);
+	msgview_update(u->view, u->msgs);
 	free(u->folder);
 	free(u->folder_display);
 	u->folder = xstrdup(name);
@@ -323,7 +328,7 @@ void ui_update_folder_counts(struct ui *u)
 
 static void open_reply(struct ui *u, struct worker_reply *r)
 {
-	size_t n = msglist_count(u->msgs);
+	size_t n = msgview_count(u->view, u->msgs);
 	ssize_t unread;
 
 	switch (r->kind) {
@@ -358,7 +363,7 @@ static void open_reply(struct ui *u, struct worker_reply *r)
 		u->open_id = 0;
 		if (!u->user_moved && n > 0) {
 			/* Like mutt: the first unread message, else the newest. */
-			unread = msglist_next_unread(u->msgs, n - 1);
+			unread = msgview_next_unread(u->view, u->msgs, n - 1);
 			screen_index_set_cursor(u, unread >= 0 ? (size_t)unread : n - 1);
 		}
 		ui_update_folder_counts(u);
@@ -685,6 +690,7 @@ static void ui_free_state(struct ui *u)
 	screen_pager_clear(u);
 	screen_stats_free(u);
 	msglist_free(u->msgs);
+	msgview_free(u->view);
 	free(u->folder);
 	free(u->folder_display);
 	free(u->account_label);
@@ -744,6 +750,7 @@ int ui_main(const char *config_path, const char *account)
 	u.account_name = safe_text_terminal(a->account->name, 0);
 	free(label);
 	u.msgs = msglist_new();
+	u.view = msgview_new();
 	u.worker = worker_new_account(a, &e);
 	if (u.worker == NULL || start_screen(&e) != 0) {
 		if (!isendwin())

@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "app/watch_thread.h"
 #include "app/msglist.h"
+#include "app/msgview.h"
 #include "app/worker.h"
 #include "mail/message.h"
 #include "net/metrics.h"
@@ -99,11 +100,12 @@ struct ui {
 	char *folder;                /* server name, NULL if none */
 	char *folder_display;        /* terminal-safe */
 	struct msglist *msgs;
+	struct msgview *view;         /* what the index shows of msgs (the limit) */
 	uint64_t open_id;            /* 0 when loading ended */
 	size_t load_done, load_total;
 	int load_partial;            /* loading was cancelled or failed: the list is incomplete */
 	int user_moved;              /* the cursor was moved during loading */
-	size_t cursor, top;
+	size_t cursor, top;          /* positions in view */
 	uint32_t cursor_uid;
 
 	/* The pager. */
@@ -187,6 +189,8 @@ void screen_index_draw(struct ui *u);
 int screen_index_action(struct ui *u, enum ui_action a);
 /* Keeps the cursor on cursor_uid after the list changed. */
 void screen_index_follow(struct ui *u);
+/* A prompt for the limit pattern, then the index shows only what matches. */
+void screen_index_limit(struct ui *u);
 /* Moves the index cursor to pos (clamped). */
 void screen_index_set_cursor(struct ui *u, size_t pos);
 void screen_pager_draw(struct ui *u);

@@ -1,0 +1,298 @@
+/* The index's view of a msglist: a limit pattern parsed once into terms, and
+ * the display positions of the messages that match, found in one pass. */
+#include "app/msgview.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/imap_session.h"
+#include "util/xalloc.h"
+
+enum term_kind { TERM_TEXT, TERM_FROM, TERM_SUBJECT, TERM_NEW, TERM_FLAGGED };
+
+struct term {
+	enum term_kind kind;
+	char *text;          /* lower-case ASCII, other bytes as typed */
+	size_t len;
+};
+
+struct msgview {
+	char *limit;         /* as typed; NULL: everything */
+	struct term *terms;
+	size_t nterms;
+	size_t *pos;         /* display positions of the matches */
+	size_t n, cap;
+};
+
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* ASCII letters compare without case; every other byte, so every UTF-8
+ * sequence, compares exactly. */
+static int contains(const char *hay, const char *needle, size_t len)
+{
+	const unsigned char *h = (const unsigned char *)hay, *n = (const unsigned char *)needle;
+
+	if (len == 0)
+		return 1;
+	if (h == NULL)
+		return 0;
+	for (; *h != '\0'; h++) {
+		if (fold(*h) != n[0])
+			continue;
+		size_t i = 1;
+		while (i < len && h[i] != '\0' && fold(h[i]) == n[i])
+			i++;
+		if (i == len)
+			return 1;
+	}
+	return 0;
+}
+
+static void free_terms(struct term *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(t[i].text);
+	free(t);
+}
+
+static char *folded(const char *s, size_t len)
+{
+	char *r = xmalloc(len + 1);
+
+	for (size_t i = 0; i < len; i++)
+		r[i] = (char)fold((unsigned char)s[i]);
+	r[len] = '\0';
+	return r;
+}
+
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* The argument of ~f or ~s: a word, or a "quoted string" with \" and \\. */
+static const char *parse_arg(const char *p, char **out, size_t *len, struct err *e, char op)
+{
+	struct { char *s; size_t n; } b = { xmalloc(strlen(p) + 1), 0 };
+
+	p = skip_space(p);
+	if (*p == '"') {
+		for (p++; *p != '"'; p++) {
+			if (*p == '\0') {
+				free(b.s);
+				err_set(e, ERR_USAGE, "missing closing quote after ~%c", op);
+				return NULL;
+			}
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			b.s[b.n++] = (char)fold((unsigned char)*p);
+		}
+		p++;
+	} else {
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			b.s[b.n++] = (char)fold((unsigned char)*p++);
+	}
+	if (b.n == 0) {
+		free(b.s);
+		err_set(e, ERR_USAGE, "~%c needs a text", op);
+		return NULL;
+	}
+	b.s[b.n] = '\0';
+	*out = b.s;
+	*len = b.n;
+	return p;
+}
+
+static int parse(const char *pattern, struct term **out, size_t *nout, struct err *e)
+{
+	const char *p = skip_space(pattern);
+	struct term *t = NULL;
+	size_t n = 0;
+
+	if (*p != '~') {
+		/* Plain text, as mutt's simple search: sender or subject. */
+		size_t len = strlen(p);
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		t = xmalloc(sizeof *t);
+		t->kind = TERM_TEXT;
+		t->text = folded(p, len);
+		t->len = len;
+		*out = t;
+		*nout = 1;
+		return 0;
+	}
+	while (*(p = skip_space(p)) != '\0') {
+		struct term term = { TERM_TEXT, NULL, 0 };
+		char op = p[0] == '~' ? p[1] : '\0';
+
+		switch (op) {
+		case 'f': term.kind = TERM_FROM; break;
+		case 's': term.kind = TERM_SUBJECT; break;
+		case 'N': term.kind = TERM_NEW; break;
+		case 'F': term.kind = TERM_FLAGGED; break;
+		default:
+			free_terms(t, n);
+			return err_set(e, ERR_USAGE, "unknown pattern at \"%.20s\" (try ~f, ~s, ~N or ~F)", p);
+		}
+		p += 2;
+		if (term.kind == TERM_FROM || term.kind == TERM_SUBJECT) {
+			p = parse_arg(p, &term.text, &term.len, e, op);
+			if (p == NULL) {
+				free_terms(t, n);
+				return -1;
+			}
+		}
+		t = xrealloc(t, (n + 1) * sizeof *t);
+		t[n++] = term;
+	}
+	*out = t;
+	*nout = n;
+	return 0;
+}
+
+struct msgview *msgview_new(void)
+{
+	return xcalloc(1, sizeof(struct msgview));
+}
+
+void msgview_free(struct msgview *v)
+{
+	if (v == NULL)
+		return;
+	free(v->limit);
+	free_terms(v->terms, v->nterms);
+	free(v->pos);
+	free(v);
+}
+
+int msgview_set_limit(struct msgview *v, const char *pattern, struct err *e)
+{
+	struct term *t = NULL;
+	size_t n = 0;
+	const char *p = pattern != NULL ? skip_space(pattern) : "";
+
+	if (*p != '\0' && strcmp(p, "all") != 0 && parse(p, &t, &n, e) < 0)
+		return -1;
+	free(v->limit);
+	free_terms(v->terms, v->nterms);
+	v->limit = n > 0 ? xstrdup(p) : NULL;
+	v->terms = t;
+	v->nterms = n;
+	v->n = 0;
+	return 0;
+}
+
+const char *msgview_limit(const struct msgview *v)
+{
+	return v->limit;
+}
+
+int msgview_matches(const struct msgview *v, const struct msg_summary *m)
+{
+	for (size_t i = 0; i < v->nterms; i++) {
+		const struct term *t = &v->terms[i];
+		int ok;
+
+		switch (t->kind) {
+		case TERM_TEXT:
+			ok = contains(m->from, t->text, t->len) || contains(m->subject, t->text, t->len);
+			break;
+		case TERM_FROM: ok = contains(m->from, t->text, t->len); break;
+		case TERM_SUBJECT: ok = contains(m->subject, t->text, t->len); break;
+		case TERM_NEW: ok = !(m->flags & MSG_SEEN); break;
+		default: ok = (m->flags & MSG_FLAGGED) != 0; break;
+		}
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+void msgview_update(struct msgview *v, const struct msglist *l)
+{
+	size_t n = msglist_count(l);
+
+	v->n = 0;
+	if (v->limit == NULL)
+		return;
+	if (v->cap < n) {
+		free(v->pos);
+		v->cap = n + n / 4 + 16;
+		v->pos = xmalloc(v->cap * sizeof *v->pos);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (msgview_matches(v, msglist_at(l, i)))
+			v->pos[v->n++] = i;
+}
+
+size_t msgview_count(const struct msgview *v, const struct msglist *l)
+{
+	return v->limit == NULL ? msglist_count(l) : v->n;
+}
+
+struct msg_summary *msgview_at(const struct msgview *v, const struct msglist *l, size_t i)
+{
+	if (v->limit == NULL)
+		return msglist_at(l, i);
+	return i < v->n ? msglist_at(l, v->pos[i]) : NULL;
+}
+
+/* The positions are increasing: the first at or after p. */
+static size_t lower_bound(const struct msgview *v, size_t p)
+{
+	size_t lo = 0, hi = v->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v->pos[mid] < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+ssize_t msgview_find(const struct msgview *v, const struct msglist *l, uint32_t uid)
+{
+	ssize_t p = msglist_find(l, uid);
+	size_t at;
+
+	if (v->limit == NULL || p < 0)
+		return p;
+	at = lower_bound(v, (size_t)p);
+	return at < v->n && v->pos[at] == (size_t)p ? (ssize_t)at : -1;
+}
+
+ssize_t msgview_nearest(const struct msgview *v, const struct msglist *l, uint32_t uid)
+{
+	size_t n = msgview_count(v, l);
+	ssize_t p = msglist_find(l, uid);
+	size_t at;
+
+	if (n == 0)
+		return -1;
+	if (p < 0)
+		return (ssize_t)n - 1;
+	if (v->limit == NULL)
+		return p;
+	at = lower_bound(v, (size_t)p);
+	return (ssize_t)(at < n ? at : n - 1);
+}
+
+ssize_t msgview_next_unread(const struct msgview *v, const struct msglist *l, size_t pos)
+{
+	size_t n = msgview_count(v, l);
+
+	for (size_t k = 1; k <= n; k++) {
+		const struct msg_summary *m = msgview_at(v, l, (pos + k) % n);
+		if (!(m->flags & MSG_SEEN))
+			return (ssize_t)((pos + k) % n);
+	}
+	return -1;
+}
