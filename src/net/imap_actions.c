@@ -173,6 +173,31 @@ uint32_t imap_moved_find(const struct imap_moved *m, uint32_t src)
 	return 0;
 }
 
+typedef int uidplus_fn(mailimap *, struct mailimap_set *, const char *, uint32_t *,
+		       struct mailimap_set **, struct mailimap_set **);
+typedef int plain_fn(mailimap *, struct mailimap_set *, const char *);
+
+/* COPY or MOVE of set to dest: the UIDPLUS call where offered, so that the
+ * server's COPYUID lands in moved, else the plain one. */
+static int with_copyuid(struct imap_session *s, struct mailimap_set *set, const char *dest,
+			uidplus_fn *uidplus, plain_fn *plain, struct imap_moved *moved)
+{
+	struct mailimap_set *src = NULL, *dst = NULL;
+	uint32_t uidvalidity = 0;
+	int r;
+
+	if (!imap_cap(s, "UIDPLUS"))
+		return plain(s->imap, set, dest);
+	r = uidplus(s->imap, set, dest, &uidvalidity, &src, &dst);
+	if (r == MAILIMAP_NO_ERROR)
+		note_copyuid(moved, uidvalidity, src, dst);
+	if (src)
+		mailimap_set_free(src);
+	if (dst)
+		mailimap_set_free(dst);
+	return r;
+}
+
 static int copy_piece(struct imap_session *s, const struct imap_uid_ranges *rg, size_t from,
 		      const struct piece_args *a, struct err *e)
 {
@@ -183,19 +208,7 @@ static int copy_piece(struct imap_session *s, const struct imap_uid_ranges *rg, 
 
 	if (!set)
 		return err_set(e, ERR_INTERNAL, "out of memory building a COPY");
-	if (imap_cap(s, "UIDPLUS")) {
-		struct mailimap_set *src = NULL, *dst = NULL;
-		uint32_t uidvalidity = 0;
-		r = mailimap_uidplus_uid_copy(s->imap, set, dest, &uidvalidity, &src, &dst);
-		if (r == MAILIMAP_NO_ERROR)
-			note_copyuid(a->moved, uidvalidity, src, dst);
-		if (src)
-			mailimap_set_free(src);
-		if (dst)
-			mailimap_set_free(dst);
-	} else {
-		r = mailimap_uid_copy(s->imap, set, dest);
-	}
+	r = with_copyuid(s, set, dest, mailimap_uidplus_uid_copy, mailimap_uid_copy, a->moved);
 	mailimap_set_free(set);
 	if (r == MAILIMAP_NO_ERROR)
 		return 0;
@@ -252,19 +265,7 @@ static int move_piece(struct imap_session *s, const struct imap_uid_ranges *rg, 
 	struct mailimap_set *set = imap_uid_ranges_set(rg, from, IMAP_SET_MAX_RANGES);
 	if (!set)
 		return err_set(e, ERR_INTERNAL, "out of memory building a MOVE");
-	if (imap_cap(s, "UIDPLUS")) {
-		struct mailimap_set *src = NULL, *dst = NULL;
-		uint32_t uidvalidity = 0;
-		r = mailimap_uidplus_uid_move(s->imap, set, dest, &uidvalidity, &src, &dst);
-		if (r == MAILIMAP_NO_ERROR)
-			note_copyuid(a->moved, uidvalidity, src, dst);
-		if (src)
-			mailimap_set_free(src);
-		if (dst)
-			mailimap_set_free(dst);
-	} else {
-		r = mailimap_uid_move(s->imap, set, dest);
-	}
+	r = with_copyuid(s, set, dest, mailimap_uidplus_uid_move, mailimap_uid_move, a->moved);
 	mailimap_set_free(set);
 	if (r == MAILIMAP_NO_ERROR)
 		return 0;
