@@ -39,6 +39,7 @@ static const struct action_info {
 	[ACT_UNDO] = { "undo", "Undo the last move or delete" },
 	[ACT_SAVE_ATTACHMENTS] = { "save-attachments", "Save attachments (asks which, and where)" },
 	[ACT_LIMIT] = { "limit", "Show only messages matching a pattern" },
+	[ACT_OPEN_ATTACHMENT] = { "open-attachment", "Open an attachment through mailcap" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
@@ -123,6 +124,7 @@ static const struct binding defaults[] = {
 	{ ON_I | ON_P, 'F', ACT_FLAG },
 	{ ON_I | ON_P, 'N', ACT_TOGGLE_NEW },
 	{ ON_P, 'v', ACT_SAVE_ATTACHMENTS },
+	{ ON_P, 'o', ACT_OPEN_ATTACHMENT },
 	{ ON_I | ON_P, 'u', ACT_UNDO },
 	{ ON_F | ON_I | ON_S, '$', ACT_REFRESH },
 	{ ON_F | ON_I | ON_P, KEY_CTRL('G'), ACT_CANCEL },
