@@ -13,7 +13,8 @@
 
 /* Seconds a program whose output is read (copiousoutput, test=) may run. */
 #define VIEWER_TIMEOUT 10
-/* Output read from one program, at most; the rest is cut off. */
+/* Output read from one program, at most: one that writes more is killed,
+ * and that is a failure like any other. */
 #define VIEWER_MAX_OUTPUT (8u * 1024 * 1024)
 
 /* Adds the entries of each file of $MAILCAPS (a ':' list), or when it is
@@ -38,7 +39,7 @@ const struct mailcap_entry *viewer_find(const struct mailcap *mc, const char *ty
 /* Runs cmd with file as its standard input when cmd reads it there (else
  * /dev/null), and collects its standard output: up to VIEWER_MAX_OUTPUT
  * bytes, for up to timeout seconds, after which it and what it started are
- * killed. 0 with *out (caller frees) when it exited with status 0; -1 with
+ * killed (its own process group). 0 with *out (caller frees) when it exited with status 0; -1 with
  * e set otherwise. */
 int viewer_capture(const struct mailcap_cmd *cmd, const char *file, int timeout, char **out,
 		   size_t *len, struct err *e);
