@@ -4,7 +4,8 @@
 # test's HOME; attachments opened with o (which one asked for), one through a
 # copiousoutput entry shown in the pager, one through a program that gets the
 # terminal, one without an entry; a hostile charset parameter running
-# nothing; and no temporary file left behind.
+# nothing; no temporary file left behind; and skua read with and without
+# the entry.
 . "${SKUA_TOP_SRCDIR:?}/tests/cli/lib.sh"
 . "$SKUA_TOP_SRCDIR/tests/tui/tmux.sh"
 need_mailsys
@@ -78,4 +79,13 @@ check "a number out of range is refused" wait_for "There is no attachment 9: 1 t
 check "no temporary file or folder is left" test -z "$(ls -A "$T/tmp")"
 keys Q
 check "skua quits" wait_for "EXITED=0"
+
+# skua read renders it the same way; without the entry, skua's own text.
+uid=$(dove search -u "$user" mailbox "$box" subject "HTML only" | awk '{ print $2 }')
+export TMPDIR="$T/tmp"
+expect_ok "skua read shows the HTML message" "$SKUA" -F "$cfg" read "$box" "$uid"
+check "skua read renders it through the mailcap entry" grep -qx "MAILCAP:Hello from HTML" "$T/out"
+MAILCAPS="$T/none" expect_ok "skua read without a mailcap" "$SKUA" -F "$cfg" read "$box" "$uid"
+check "skua read then uses the built-in conversion" grep -qx "Hello from HTML" "$T/out"
+check "no temporary file or folder is left by skua read" test -z "$(ls -A "$T/tmp")"
 finish
