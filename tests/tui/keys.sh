@@ -69,7 +69,10 @@ wait_for "EXITED=0" >/dev/null
 for bad in "bind index X flg|unknown action 'flg'" "color statusbar red|unknown colour role 'statusbar'" \
 	"bind inbox X flag|unknown screen 'inbox'" "color status purple|unknown colour 'purple'"; do
 	tmux -S "$sock" kill-server 2>/dev/null
-	sock="$T/tmux-bad.sock"
+	# A socket of its own each time: a new server on the one just killed
+	# can race with its end.
+	n=$((${n:-0} + 1))
+	sock="$T/tmux-bad$n.sock"
 	{ printf '# first line\n%s\n' "${bad%%|*}"; sed 1,5d "$cfg"; } > "$T/bad.conf"
 	chmod 600 "$T/bad.conf"
 	cfg_good=$cfg cfg="$T/bad.conf"
