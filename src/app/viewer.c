@@ -261,10 +261,7 @@ const struct mailcap_entry *viewer_find(const struct mailcap *mc, const char *ty
 	return NULL;
 }
 
-/* The program's output as a body: NUL bytes dropped, CR LF made LF, ending
- * in one line break. Invalid UTF-8 is left to the terminal sanitizer, which
- * every body passes through before it is shown. */
-static char *as_body(const char *s, size_t len)
+char *viewer_output_text(const char *s, size_t len)
 {
 	struct strbuf b = STRBUF_INIT;
 
@@ -312,7 +309,7 @@ int viewer_render_html(const struct mailcap *mc, struct mail_message *m)
 	if (rc != 0)
 		return 0;
 	free(m->body);
-	m->body = as_body(out, len);
+	m->body = viewer_output_text(out, len);
 	free(out);
 	return 1;
 }

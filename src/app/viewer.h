@@ -48,6 +48,12 @@ int viewer_capture(const struct mailcap_cmd *cmd, const char *file, int timeout,
  * exited with status 0, else -1 with e set. */
 int viewer_run_terminal(const struct mailcap_cmd *cmd, const char *file, struct err *e);
 
+/* A program's output as text to show: NUL bytes dropped, CR LF made LF,
+ * ending in one line break. Invalid UTF-8 and escapes are left to the
+ * terminal sanitizer, which all text passes before it is shown. Caller
+ * frees. */
+char *viewer_output_text(const char *s, size_t len);
+
 /* When m's body is the text of one HTML part alone and mc has a
  * copiousoutput entry for text/html, replaces the body with that program's
  * output (UTF-8 input, %{charset} utf-8); on any failure the built-in

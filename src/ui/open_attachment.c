@@ -91,9 +91,14 @@ static void open_one(struct ui *u, size_t i)
 	if (ent->copiousoutput) {
 		rc = viewer_capture(&cmd, path, VIEWER_TIMEOUT, &out, &len, &e);
 		if (rc == 0) {
-			screen_pager_show_view(u, view_title(a, i), out);
-			ui_note(u, 0, "Back to the message with q.");
+			char key[16] = "q";
+			int k;
+			if (keys_of_action(SCREEN_PAGER, ACT_BACK, &k, 1) > 0)
+				keys_name(k, key, sizeof key);
+			screen_pager_show_view(u, view_title(a, i), viewer_output_text(out, len));
+			ui_note(u, 0, "Back to the message with %s.", key);
 		}
+		free(out);
 	} else {
 		rc = run_on_terminal(&cmd, path, &e);
 		u->dirty = 1;

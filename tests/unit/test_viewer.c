@@ -113,6 +113,17 @@ static void test_capture(void **state)
 	free(path);
 }
 
+static void test_output_text(void **state)
+{
+	(void)state;
+	char *t = viewer_output_text("a\r\nb\0c\r\n\n\n", 10);
+	assert_string_equal(t, "a\nbc\n");
+	free(t);
+	t = viewer_output_text("", 0);
+	assert_string_equal(t, "");
+	free(t);
+}
+
 static char *write_file(const char *name, const char *text)
 {
 	char *path = xasprintf("%s/%s", tmpdir, name);
@@ -189,6 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_temp_file),
 		cmocka_unit_test(test_capture),
+		cmocka_unit_test(test_output_text),
 		cmocka_unit_test(test_mailcaps_and_tests),
 		cmocka_unit_test(test_render_html),
 	};
