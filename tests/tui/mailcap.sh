@@ -33,7 +33,9 @@ dove expunge -u "$user" mailbox "$box" all >/dev/null 2>&1
 	printf 'From: web@example.net\nTo: %s\nSubject: HTML only\nDate: Wed, 3 Apr 2024 08:00:00 +0200\n' "$user"
 	printf 'MIME-Version: 1.0\n'
 	printf "Content-Type: text/html; charset=\"utf-8'; touch $T/pwned; '\"\n\n"
-	printf '<html><body><p>Hello <b>from</b> HTML</p></body></html>\n'
+	printf '<html><body><p>Hello <b>from</b> HTML</p>\n'
+	# Escape sequences the program passes on untouched.
+	printf '<p>\033[31mpainted\033[0m \033]0;hijacked\007end</p></body></html>\n'
 } | dove save -u "$user" -m "$box"
 {
 	printf 'From: files@example.net\nTo: %s\nSubject: Three files\nDate: Wed, 3 Apr 2024 09:00:00 +0200\n' "$user"
@@ -52,6 +54,10 @@ keys g Enter
 check "the HTML message is rendered through the mailcap entry" wait_for "MAILCAP:Hello from HTML"
 check "not by the built-in conversion" sh -c "! tmux -S '$sock' capture-pane -p | grep -q '^Hello from HTML'"
 check "the sender's charset parameter ran nothing" test ! -e "$T/pwned"
+check "the program's output is sanitized like any body" wait_for "MAILCAP:painted"
+check "its escape sequences left no colour" \
+	sh -c "! tmux -S '$sock' capture-pane -p -e | grep painted | grep -q '31m'"
+check "nor changed the window title" sh -c "[ \"\$(tmux -S '$sock' display -p '#{pane_title}')\" != hijacked ]"
 
 keys j
 check "the next message has its attachments" wait_for "[3] paper.pdf"
