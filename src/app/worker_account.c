@@ -11,6 +11,7 @@
 #include "app/folders.h"
 #include "app/messages.h"
 #include "app/notify.h"
+#include "app/viewer.h"
 #include "app/worker.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -331,6 +332,8 @@ static int run_fetch(struct account_worker *x, struct worker *w, const struct wo
 						  req->folder, req->uids[0], on_progress, &c, e);
 	if (final->message == NULL)
 		return -1;
+	/* Here, off the UI thread: the program may take a while. */
+	viewer_render_html(&x->app->mailcap, final->message);
 	/* As `skua read` does: the notifier hears of every message read. */
 	app_notify(x->app, NOTIFY_RECEIVED, "Email read: %s, %s", final->message->from,
 		   final->message->subject);

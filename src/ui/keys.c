@@ -54,6 +54,7 @@ static const struct action_info {
 	[ACT_DETACH] = { "detach-file", "Remove the selected attachment" },
 	[ACT_SEND] = { "send", "Send the message" },
 	[ACT_POSTPONE] = { "postpone", "Keep the message in Drafts for later" },
+	[ACT_OPEN_ATTACHMENT] = { "open-attachment", "Open an attachment through mailcap" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
@@ -144,6 +145,7 @@ static const struct binding defaults[] = {
 	{ ON_I | ON_P, 'F', ACT_FLAG },
 	{ ON_I | ON_P, 'N', ACT_TOGGLE_NEW },
 	{ ON_P, 'v', ACT_SAVE_ATTACHMENTS },
+	{ ON_P, 'o', ACT_OPEN_ATTACHMENT },
 	{ ON_I | ON_P, 'u', ACT_UNDO },
 	{ ON_F | ON_I | ON_S, '$', ACT_REFRESH },
 	{ ON_F | ON_I | ON_P, KEY_CTRL('G'), ACT_CANCEL },

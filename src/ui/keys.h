@@ -58,6 +58,7 @@ enum ui_action {
 	ACT_DETACH,
 	ACT_SEND,
 	ACT_POSTPONE,
+	ACT_OPEN_ATTACHMENT,
 	ACT_COUNT,
 };
 

@@ -16,6 +16,7 @@
 #include "mail/safe_text.h"
 #include "ui/draw.h"
 #include "ui/loop.h"
+#include "ui/ui_config.h"
 #include "ui/ui_internal.h"
 #include "util/clock.h"
 #include "util/tty_secret.h"
@@ -774,6 +775,12 @@ int ui_main(const char *config_path, const char *account)
 	}
 	for (size_t i = 0; i < a->config.nwarnings; i++)
 		fprintf(stderr, "skua: warning: %s\n", a->config.warnings[i]);
+	if (ui_config_apply(&a->config, &e) != 0) {
+		fprintf(stderr, "skua: %s\n", e.msg);
+		app_close(a);
+		free(a);
+		return ERR_CONFIG;
+	}
 	/* A password command may ask on the terminal: before curses takes it. */
 	a->ask_secret = tty_secret_ask;
 	if (app_fetch_secret(a, &e) != 0) {

@@ -137,6 +137,10 @@ struct ui {
 	size_t nlines;
 	int lines_width;             /* the width the lines were wrapped for */
 	size_t pager_top;
+	/* An attachment's text from a copiousoutput mailcap entry, shown in
+	 * place of the message until back; NULL when the message is shown. */
+	char *pager_view;
+	char *pager_view_title;      /* "Attachment: [2] name (type)", not yet sanitized */
 
 	/* Help. */
 	size_t help_top;
@@ -222,6 +226,9 @@ void screen_pager_open(struct ui *u);
 /* A fetched message arrived for uid; the pager owns m now. */
 void screen_pager_show(struct ui *u, uint32_t uid, struct mail_message *m);
 void screen_pager_clear(struct ui *u);
+/* Shows text (owned now, not yet sanitized) under title in place of the
+ * message; back returns to the message. */
+void screen_pager_show_view(struct ui *u, char *title, char *text);
 void screen_help_draw(struct ui *u);
 int screen_help_action(struct ui *u, enum ui_action a);
 /* Shows the statistics, reading the metrics log of earlier runs once. */
@@ -245,6 +252,10 @@ int ui_newmail_stop(struct ui *u);
 /* save_attachments.c: asks which attachment of the shown message and where
  * to, then saves it. */
 void ui_save_attachments(struct ui *u);
+
+/* open_attachment.c: asks which attachment of the shown message (when
+ * several) and opens it through its mailcap entry. */
+void ui_open_attachment(struct ui *u);
 
 /* prompt.c: questions on the message line. A new prompt replaces an open
  * one. */
