@@ -176,6 +176,7 @@ static const struct binding defaults[] = {
 	{ ON_C, 'S', ACT_STATS },
 	{ ON_C, KEY_CTRL('L'), ACT_REDRAW },
 	{ ON_C, 'Q', ACT_QUIT },
+	{ ON_C, KEY_CTRL('G'), ACT_CANCEL },
 };
 
 static struct binding *table;

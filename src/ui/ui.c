@@ -541,8 +541,7 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			break;
 		case WORKER_REQ_SEND:
 		case WORKER_REQ_POSTPONE:
-			if (final)
-				ui_compose_done(u, r);
+			ui_compose_reply(u, r);
 			break;
 		case WORKER_REQ_LOGOUT:
 			break;
@@ -564,9 +563,10 @@ static void loop_replies(void *ctx)
 	ui_newmail_take(u);
 }
 
-static int busy(const struct ui *u)
+static int busy(struct ui *u)
 {
-	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0;
+	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0 ||
+	       ui_compose_busy(u) != NULL;
 }
 
 static void cancel_running(struct ui *u)
@@ -581,6 +581,8 @@ static void cancel_running(struct ui *u)
 		worker_cancel(u->worker, u->open_id);
 	if (u->fetch_id != 0)
 		worker_cancel(u->worker, u->fetch_id);
+	if (u->compose != NULL && u->compose->busy_id != 0)
+		worker_cancel(u->worker, u->compose->busy_id);
 	ui_note(u, 0, "Cancelling...");
 }
 

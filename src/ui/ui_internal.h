@@ -64,6 +64,8 @@ struct ui_compose {
 	char **asking;               /* the address field a question is open for */
 	uint64_t busy_id;            /* SEND or POSTPONE in flight, 0 if none */
 	enum worker_req_kind busy_kind;
+	size_t sent, total;          /* bytes of the message submitted so far */
+	char busy_text[128];
 };
 
 struct ui;
@@ -275,14 +277,14 @@ void ui_prompt_draw(struct ui *u);
 void ui_compose_start(struct ui *u, enum ui_action how);
 /* The message a FETCH brought for how (ui.fetch_for); takes m. */
 void ui_compose_fetched(struct ui *u, enum ui_action how, uint32_t uid, struct mail_message *m);
-/* The final reply to a SEND or POSTPONE. */
-void ui_compose_done(struct ui *u, struct worker_reply *r);
+/* A reply to a SEND or POSTPONE: progress, then the final one. */
+void ui_compose_reply(struct ui *u, struct worker_reply *r);
 /* The built-in editor takes every key while it is open: 1 if it took key. */
 int ui_compose_key(struct ui *u, int key);
 /* Quitting with a message being written asks first; 1 when it asked. */
 int ui_compose_quit(struct ui *u);
 /* What the message line says while a SEND or POSTPONE runs, or NULL. */
-const char *ui_compose_busy(const struct ui *u);
+const char *ui_compose_busy(struct ui *u);
 /* At exit: a message still being written is kept in dead.letter under the
  * state folder, and its path returned (caller frees), or NULL. */
 char *ui_compose_save_dead(struct ui *u);
