@@ -136,6 +136,7 @@ void ui_open_folder(struct ui *u, const char *name, const char *display)
 	if (u->newer_id != 0)
 		worker_cancel(u->worker, u->newer_id);
 	u->fetch_id = 0;
+	u->fetch_for = ACT_NONE;
 	u->newer_id = 0;
 	u->newer_again = 0;
 	screen_pager_clear(u);
