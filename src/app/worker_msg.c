@@ -42,6 +42,7 @@ const char *worker_req_kind_name(enum worker_req_kind kind)
 	case WORKER_REQ_MOVE: return "move";
 	case WORKER_REQ_EXPUNGE: return "delete for good";
 	case WORKER_REQ_LOGOUT: return "log out";
+	case WORKER_REQ_CHECK: return "test the login";
 	}
 	return "request";
 }

@@ -34,6 +34,8 @@ enum worker_req_kind {
 	WORKER_REQ_MOVE,     /* folder, uids to dest; dest NULL: the Trash folder */
 	WORKER_REQ_EXPUNGE,  /* folder, uids: \Deleted and UID EXPUNGE of exactly those */
 	WORKER_REQ_LOGOUT,   /* LOGOUT and close; a later request connects again */
+	WORKER_REQ_CHECK,    /* log in to IMAP, then to SMTP (connect, EHLO, AUTH), and
+			      * log out of both: the first-run screen's test */
 };
 
 struct worker_req {

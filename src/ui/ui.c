@@ -525,6 +525,7 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 				change_reply(u, p, r);
 			break;
 		case WORKER_REQ_LOGOUT:
+		case WORKER_REQ_CHECK:
 			break;
 		}
 		if (final)
