@@ -39,6 +39,10 @@ static const struct action_info {
 	[ACT_UNDO] = { "undo", "Undo the last move or delete" },
 	[ACT_SAVE_ATTACHMENTS] = { "save-attachments", "Save attachments (asks which, and where)" },
 	[ACT_LIMIT] = { "limit", "Show only messages matching a pattern" },
+	[ACT_NEXT_FIELD] = { "next-field", "Go to the next field" },
+	[ACT_PREV_FIELD] = { "previous-field", "Go to the previous field" },
+	[ACT_SUBMIT] = { "submit", "Next field; on the last one, log in" },
+	[ACT_LOG_IN] = { "log-in", "Test the login now, then save the account" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
@@ -71,16 +75,21 @@ static const struct screen_note {
 	{ ACT_LAST, STATS_SCREEN, "Select the last operation" },
 	{ ACT_BACK, STATS_SCREEN, "Leave the statistics" },
 	{ ACT_STATS, STATS_SCREEN, "Leave the statistics" },
+	{ ACT_QUIT, 1u << SCREEN_LOGIN, "Quit skua (asks first)" },
+	{ ACT_CANCEL, 1u << SCREEN_LOGIN, "Stop testing the login" },
 };
 
 static const char *const screen_names[SCREEN_COUNT] = { "folders", "index", "pager", "help",
-							 "stats" };
+							 "stats", "login" };
 
 #define ON_F (1u << SCREEN_FOLDERS)
 #define ON_I (1u << SCREEN_INDEX)
 #define ON_P (1u << SCREEN_PAGER)
 #define ON_H (1u << SCREEN_HELP)
 #define ON_S (1u << SCREEN_STATS)
+/* The first-run form: printable keys are the fields' text, so it has its
+ * own bindings and is not in ON_ALL. */
+#define ON_L (1u << SCREEN_LOGIN)
 #define ON_ALL (ON_F | ON_I | ON_P | ON_H | ON_S)
 #define FN(k) (KEY_FN | (k))
 
@@ -129,6 +138,16 @@ static const struct binding defaults[] = {
 	{ ON_ALL, KEY_CTRL('L'), ACT_REDRAW },
 	{ ON_ALL, 'S', ACT_STATS },
 	{ ON_I, 'l', ACT_LIMIT },
+	{ ON_L, '\t', ACT_NEXT_FIELD },
+	{ ON_L, FN(KEY_DOWN), ACT_NEXT_FIELD },
+	{ ON_L, FN(KEY_BTAB), ACT_PREV_FIELD },
+	{ ON_L, FN(KEY_UP), ACT_PREV_FIELD },
+	{ ON_L, '\n', ACT_SUBMIT },
+	{ ON_L, KEY_CTRL('X'), ACT_LOG_IN },
+	{ ON_L, KEY_CTRL('G'), ACT_CANCEL },
+	{ ON_L, 27, ACT_QUIT },
+	{ ON_L, FN(KEY_F(1)), ACT_HELP },
+	{ ON_L, KEY_CTRL('L'), ACT_REDRAW },
 };
 
 static struct binding *table;

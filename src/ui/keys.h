@@ -13,6 +13,7 @@ enum ui_screen {
 	SCREEN_PAGER,
 	SCREEN_HELP,
 	SCREEN_STATS,
+	SCREEN_LOGIN,    /* the first-run screen: a form, so letters are text */
 	SCREEN_COUNT,
 };
 
@@ -42,6 +43,10 @@ enum ui_action {
 	ACT_SAVE_ATTACHMENTS,
 	ACT_UNDO,
 	ACT_LIMIT,
+	ACT_NEXT_FIELD,
+	ACT_PREV_FIELD,
+	ACT_SUBMIT,
+	ACT_LOG_IN,
 	ACT_COUNT,
 };
 
@@ -57,7 +62,7 @@ const char *keys_action_name(enum ui_action a);
 const char *keys_action_note(enum ui_action a, enum ui_screen s);
 /* ACT_NONE if name is no action. */
 enum ui_action keys_action_by_name(const char *name);
-/* "folders", "index", "pager", "help", "stats". */
+/* "folders", "index", "pager", "help", "stats", "login". */
 const char *keys_screen_name(enum ui_screen s);
 
 /* The action bound to key on screen, ACT_NONE if none. */

@@ -22,6 +22,7 @@ static const enum ui_action hint_actions[SCREEN_COUNT][8] = {
 			   ACT_HELP },
 	[SCREEN_HELP] = { ACT_BACK, ACT_DOWN, ACT_UP },
 	[SCREEN_STATS] = { ACT_BACK, ACT_DOWN, ACT_UP, ACT_REFRESH, ACT_HELP },
+	[SCREEN_LOGIN] = { ACT_NEXT_FIELD, ACT_SUBMIT, ACT_LOG_IN, ACT_QUIT, ACT_HELP },
 };
 
 void status_hints(enum ui_screen s, char *buf, size_t size)

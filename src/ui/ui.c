@@ -16,6 +16,7 @@
 #include "mail/safe_text.h"
 #include "ui/draw.h"
 #include "ui/loop.h"
+#include "ui/screen_login.h"
 #include "ui/ui_internal.h"
 #include "util/clock.h"
 #include "util/tty_secret.h"
@@ -612,6 +613,7 @@ static void loop_key(void *ctx, int key)
 		case SCREEN_PAGER: handled = screen_pager_action(u, a); break;
 		case SCREEN_HELP: handled = screen_help_action(u, a); break;
 		case SCREEN_STATS: handled = screen_stats_action(u, a); break;
+		case SCREEN_LOGIN:
 		case SCREEN_COUNT: break;
 		}
 	}
@@ -655,6 +657,7 @@ static void loop_redraw(void *ctx)
 	case SCREEN_PAGER: screen_pager_draw(u); break;
 	case SCREEN_HELP: screen_help_draw(u); break;
 	case SCREEN_STATS: screen_stats_draw(u); break;
+	case SCREEN_LOGIN:
 	case SCREEN_COUNT: break;
 	}
 	status_draw(u);
@@ -698,9 +701,10 @@ static void ui_free_state(struct ui *u)
 	free(u->account_name);
 }
 
-static int start_screen(struct err *e)
+int ui_start_screen(struct err *e)
 {
-	if (initscr() == NULL)
+	/* The first-run screen may have taken the terminal already. */
+	if (stdscr == NULL && initscr() == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot set up the terminal");
 	cbreak();
 	noecho();
@@ -719,7 +723,7 @@ int ui_main(const char *config_path, const char *account)
 	struct app *a;
 	struct err e = { ERR_NONE, "" };
 	char *label;
-	int stuck, fds[2];
+	int rc, stuck, fds[2];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "skua: the full-screen client needs a terminal; give a command "
@@ -728,9 +732,14 @@ int ui_main(const char *config_path, const char *account)
 	}
 	/* The app outlives this function if the worker cannot be stopped. */
 	a = xcalloc(1, sizeof *a);
-	if (app_open(a, config_path, account, &e) != 0) {
-		fprintf(stderr, "skua: %s\n", e.msg);
+	rc = app_open(a, config_path, account, &e);
+	if (rc == CONFIG_MISSING)
+		rc = ui_first_run(a, config_path, account, &e);
+	if (rc != 0) {
 		free(a);
+		if (rc > 0)
+			return 0;
+		fprintf(stderr, "skua: %s\n", e.msg);
 		return e.code != ERR_NONE ? (int)e.code : ERR_CONFIG;
 	}
 	for (size_t i = 0; i < a->config.nwarnings; i++)
@@ -753,7 +762,7 @@ int ui_main(const char *config_path, const char *account)
 	u.msgs = msglist_new();
 	u.view = msgview_new();
 	u.worker = worker_new_account(a, &e);
-	if (u.worker == NULL || start_screen(&e) != 0) {
+	if (u.worker == NULL || ui_start_screen(&e) != 0) {
 		if (!isendwin())
 			endwin();
 		fprintf(stderr, "skua: %s\n", e.msg);

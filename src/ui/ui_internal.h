@@ -158,6 +158,9 @@ struct ui {
 int ui_body_rows(void);
 
 /* ui.c */
+/* Takes the terminal for the full-screen client (curses modes, colours, the
+ * signal pipe); once it has, calling it again only sets the modes again. */
+int ui_start_screen(struct err *e);
 void ui_note(struct ui *u, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Posts req and remembers it; returns its id. */
 uint64_t ui_post(struct ui *u, struct worker_req *req, uint32_t uid);

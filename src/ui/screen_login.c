@@ -1,0 +1,581 @@
+/* The first-run screen: the account form (line editors for the text, choices
+ * for the provider and TLS modes), its own turn of the event loop, the login
+ * test on an account worker of its own, the question whether to keep the
+ * password in the file, and the hand-over to the client. */
+#include "ui/screen_login.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "app/setup.h"
+#include "app/worker.h"
+#include "conf/preset.h"
+#include "mail/safe_text.h"
+#include "ui/draw.h"
+#include "ui/loop.h"
+#include "ui/ui_internal.h"
+#include "util/xalloc.h"
+
+enum field_kind { FIELD_TEXT, FIELD_SECRET, FIELD_CHOICE };
+
+static const struct form_field {
+	const char *label;
+	enum field_kind kind;
+	const char *help;
+} form[SETUP_FIELD_COUNT] = {
+	[SETUP_ACCOUNT] = { "Account name", FIELD_TEXT,
+			    "A short name for -a (optional: the address's user part)" },
+	[SETUP_REAL_NAME] = { "Your name", FIELD_TEXT, "The name in From: (optional)" },
+	[SETUP_ADDRESS] = { "Address", FIELD_TEXT, "Your e-mail address, also the login name" },
+	[SETUP_PASSWORD] = { "Password", FIELD_SECRET,
+			     "Not shown; kept in the file only if you say so" },
+	[SETUP_PROVIDER] = { "Provider", FIELD_CHOICE,
+			     "Left and Right choose; other: type the servers below" },
+	[SETUP_IMAP_HOST] = { "IMAP server", FIELD_TEXT, "The host name of the IMAP server" },
+	[SETUP_IMAP_PORT] = { "IMAP port", FIELD_TEXT, "993 with implicit TLS, 143 with STARTTLS" },
+	[SETUP_IMAP_TLS] = { "IMAP TLS", FIELD_CHOICE,
+			     "implicit: TLS from the start; starttls: upgraded" },
+	[SETUP_SMTP_HOST] = { "SMTP server", FIELD_TEXT, "The host name of the submission server" },
+	[SETUP_SMTP_PORT] = { "SMTP port", FIELD_TEXT, "465 with implicit TLS, 587 with STARTTLS" },
+	[SETUP_SMTP_TLS] = { "SMTP TLS", FIELD_CHOICE,
+			     "implicit: TLS from the start; starttls: upgraded" },
+	[SETUP_CA_FILE] = { "CA file", FIELD_TEXT,
+			    "A PEM file of a private CA to trust too (optional)" },
+};
+
+static const char *const provider_names[] = { "gmail", "outlook", "fastmail", "local", "other" };
+static const enum conf_provider provider_ids[] = { CONF_PROVIDER_GMAIL, CONF_PROVIDER_OUTLOOK,
+						   CONF_PROVIDER_FASTMAIL, CONF_PROVIDER_LOCAL,
+						   CONF_PROVIDER_CUSTOM };
+#define PROVIDER_OTHER 4
+static const char *const tls_names[] = { "implicit", "starttls" };
+static const char *const imap_ports[] = { "993", "143" };
+static const char *const smtp_ports[] = { "465", "587" };
+
+#define FORM_TOP 5
+#define VALUE_COL 17
+
+struct login {
+	struct lineedit text[SETUP_FIELD_COUNT];   /* the text fields */
+	int choice[SETUP_FIELD_COUNT];             /* the choice fields: an index */
+	int focus;
+	int provider_chosen;        /* the user picked one: the address no longer guesses */
+	const char *path;           /* where the file goes; NULL: the default */
+	char *path_shown;           /* terminal-safe */
+
+	/* The test in flight: its own app (what the form said when it started)
+	 * and account worker; the app is written once the login worked. */
+	struct app *check_app;
+	struct worker *check;
+	uint64_t check_id;
+	int asking_store;           /* logged in: keep the password in the file? */
+	int asking_quit;
+	struct ui help;             /* help's state, when shown (help.screen) */
+
+	char note[512];             /* terminal-safe */
+	int note_error;
+	int dirty, quit, done;
+	int fds[1];
+	struct app *out;
+};
+
+static void note(struct login *l, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note(struct login *l, int error, const char *fmt, ...)
+{
+	char raw[sizeof l->note];
+	char *safe;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	/* Errors quote servers and file names. */
+	safe = safe_text_terminal(raw, 0);
+	snprintf(l->note, sizeof l->note, "%s", safe);
+	free(safe);
+	l->note_error = error;
+	l->dirty = 1;
+}
+
+static int is_other(const struct login *l)
+{
+	return l->choice[SETUP_PROVIDER] == PROVIDER_OTHER;
+}
+
+static int visible(const struct login *l, int f)
+{
+	return is_other(l) || f < SETUP_IMAP_HOST || f > SETUP_SMTP_TLS;
+}
+
+static int last_field(const struct login *l)
+{
+	int f = SETUP_FIELD_COUNT - 1;
+
+	while (f > 0 && !visible(l, f))
+		f--;
+	return f;
+}
+
+static size_t nchoices(int f)
+{
+	return f == SETUP_PROVIDER ? sizeof provider_names / sizeof provider_names[0] : 2;
+}
+
+static const char *choice_name(int f, int i)
+{
+	return f == SETUP_PROVIDER ? provider_names[i] : tls_names[i];
+}
+
+/* Leaving the address: a known provider's domain picks its preset, until the
+ * user chooses one. */
+static void guess_provider(struct login *l)
+{
+	enum conf_provider p = setup_guess_provider(l->text[SETUP_ADDRESS].text);
+
+	if (l->provider_chosen)
+		return;
+	for (size_t i = 0; i < nchoices(SETUP_PROVIDER); i++)
+		if (provider_ids[i] == p)
+			l->choice[SETUP_PROVIDER] = (int)i;
+}
+
+static void move_focus(struct login *l, int step)
+{
+	int f = l->focus;
+
+	if (f == SETUP_ADDRESS)
+		guess_provider(l);
+	do
+		f = (f + step + SETUP_FIELD_COUNT) % SETUP_FIELD_COUNT;
+	while (!visible(l, f));
+	l->focus = f;
+	l->dirty = 1;
+}
+
+static void set_choice(struct login *l, int f, int i)
+{
+	struct lineedit *port = f == SETUP_IMAP_TLS   ? &l->text[SETUP_IMAP_PORT]
+				: f == SETUP_SMTP_TLS ? &l->text[SETUP_SMTP_PORT]
+						      : NULL;
+	const char *const *ports = f == SETUP_IMAP_TLS ? imap_ports : smtp_ports;
+
+	/* A port still at the old mode's usual number follows the mode. */
+	if (port != NULL && strcmp(port->text, ports[l->choice[f]]) == 0)
+		lineedit_set(port, ports[i]);
+	l->choice[f] = i;
+	if (f == SETUP_PROVIDER)
+		l->provider_chosen = 1;
+	l->dirty = 1;
+}
+
+/* Left, Right and Space step through the choices; a letter picks the next
+ * one starting with it. */
+static void choice_key(struct login *l, int key)
+{
+	int f = l->focus, n = (int)nchoices(f), c = l->choice[f];
+
+	if (key == (KEY_FN | KEY_RIGHT) || key == ' ') {
+		set_choice(l, f, (c + 1) % n);
+		return;
+	}
+	if (key == (KEY_FN | KEY_LEFT)) {
+		set_choice(l, f, (c + n - 1) % n);
+		return;
+	}
+	for (int i = 1; i <= n; i++)
+		if (key > 0 && key < 128 && choice_name(f, (c + i) % n)[0] == key) {
+			set_choice(l, f, (c + i) % n);
+			return;
+		}
+	beep();
+}
+
+static void check_end(struct login *l)
+{
+	/* After its final reply the worker is idle and logged out of both
+	 * servers, so stopping it does not wait on the network. */
+	worker_free(l->check);
+	l->check = NULL;
+	l->check_id = 0;
+	l->fds[0] = -1;
+	if (l->check_app != NULL)
+		app_close(l->check_app);
+	free(l->check_app);
+	l->check_app = NULL;
+	l->asking_store = 0;
+}
+
+static void check_start(struct login *l)
+{
+	const char *values[SETUP_FIELD_COUNT];
+	struct err e = { ERR_NONE, "" };
+	const struct account *acct;
+	int bad = l->focus;
+
+	if (l->check != NULL)
+		return;
+	if (l->focus == SETUP_ADDRESS)
+		guess_provider(l);
+	for (int f = 0; f < SETUP_FIELD_COUNT; f++)
+		values[f] = form[f].kind == FIELD_CHOICE ? choice_name(f, l->choice[f])
+							 : l->text[f].text;
+	l->check_app = xcalloc(1, sizeof *l->check_app);
+	if (setup_open(l->check_app, values, l->path, &bad, &e) != 0) {
+		free(l->check_app);
+		l->check_app = NULL;
+		if (bad >= 0 && bad < SETUP_FIELD_COUNT && visible(l, bad))
+			l->focus = bad;
+		note(l, 1, "%s", e.msg);
+		return;
+	}
+	l->check = worker_new_account(l->check_app, &e);
+	if (l->check == NULL) {
+		check_end(l);
+		note(l, 1, "%s", e.msg);
+		return;
+	}
+	l->check_id = worker_post(l->check, worker_req_new(WORKER_REQ_CHECK, NULL, NULL, 0));
+	l->fds[0] = worker_fd(l->check);
+	acct = l->check_app->account;
+	note(l, 0, "Testing the login: IMAP %s:%u, SMTP %s:%u (^G stops)", acct->imap_host,
+	     (unsigned)acct->imap_port, acct->smtp_host, (unsigned)acct->smtp_port);
+}
+
+/* The login worked and the user answered: write the file, then open the
+ * client's app over it with the password typed. */
+static void save(struct login *l, int with_password)
+{
+	struct err e = { ERR_NONE, "" };
+	struct app *a = l->out;
+
+	l->asking_store = 0;
+	if (setup_write(l->check_app, with_password, &e) != 0 ||
+	    app_open(a, l->path, NULL, &e) != 0) {
+		check_end(l);
+		note(l, 1, "%s", e.msg);
+		return;
+	}
+	a->secret = xstrdup(l->check_app->secret);
+	check_end(l);
+	l->done = 1;
+}
+
+static void check_reply(struct login *l, struct worker_reply *r)
+{
+	if (r->id != l->check_id ||
+	    (r->kind != WORKER_DONE && r->kind != WORKER_ERROR && r->kind != WORKER_CANCELLED))
+		return;
+	if (r->kind == WORKER_DONE) {
+		l->asking_store = 1;
+		note(l, 0, "Logged in. Keep the password in %s? (y/N)", l->path_shown);
+		return;
+	}
+	check_end(l);
+	if (r->kind == WORKER_CANCELLED) {
+		note(l, 0, "The test was stopped.");
+		return;
+	}
+	/* Where the fix most likely is. */
+	if (r->err.code == ERR_AUTH)
+		l->focus = SETUP_PASSWORD;
+	else if (r->err.code == ERR_TLS)
+		l->focus = SETUP_CA_FILE;
+	note(l, 1, "%s", r->err.msg);
+}
+
+static void login_replies(void *ctx)
+{
+	struct login *l = ctx;
+	struct worker_reply *r;
+
+	while (l->check != NULL && (r = worker_take(l->check)) != NULL) {
+		check_reply(l, r);
+		worker_reply_free(r);
+	}
+}
+
+static void help_key(struct login *l, int key)
+{
+	enum ui_action a = keys_lookup(SCREEN_HELP, key);
+
+	if (a == ACT_QUIT)
+		l->asking_quit = 1;
+	if (a == ACT_QUIT || !screen_help_action(&l->help, a))
+		l->help.screen = SCREEN_LOGIN;
+	l->dirty = 1;
+}
+
+/* Keys of the form itself: the fields' text and choices. */
+static void field_key(struct login *l, int key)
+{
+	if (l->check != NULL) {
+		note(l, 0, "Testing the login (^G stops)");
+		return;
+	}
+	if (form[l->focus].kind == FIELD_CHOICE) {
+		choice_key(l, key);
+		return;
+	}
+	if (lineedit_key(&l->text[l->focus], key) == LINEEDIT_IGNORED)
+		beep();
+	l->dirty = 1;
+}
+
+static void login_key(void *ctx, int key)
+{
+	struct login *l = ctx;
+
+	if (key == (KEY_FN | KEY_RESIZE)) {
+		l->dirty = 1;
+		return;
+	}
+	if (l->help.screen == SCREEN_HELP) {
+		help_key(l, key);
+		return;
+	}
+	if (l->asking_quit) {
+		l->asking_quit = 0;
+		l->quit = key == 'y' || key == 'Y';
+		l->dirty = 1;
+		return;
+	}
+	if (l->asking_store) {
+		/* No is the default: the file then holds no secret. */
+		save(l, key == 'y' || key == 'Y');
+		return;
+	}
+	if (!l->note_error && l->check == NULL)
+		l->note[0] = '\0';
+	switch (keys_lookup(SCREEN_LOGIN, key)) {
+	case ACT_NEXT_FIELD: move_focus(l, 1); break;
+	case ACT_PREV_FIELD: move_focus(l, -1); break;
+	case ACT_SUBMIT:
+		if (l->focus == last_field(l))
+			check_start(l);
+		else
+			move_focus(l, 1);
+		break;
+	case ACT_LOG_IN: check_start(l); break;
+	case ACT_CANCEL:
+		if (l->check != NULL) {
+			worker_cancel(l->check, l->check_id);
+			note(l, 0, "Stopping the test...");
+		} else {
+			note(l, 0, "Nothing to stop.");
+		}
+		break;
+	case ACT_QUIT: l->asking_quit = 1; break;
+	case ACT_HELP:
+		l->help.screen = SCREEN_HELP;
+		l->help.help_from = SCREEN_LOGIN;
+		l->help.help_top = 0;
+		break;
+	case ACT_REDRAW: clearok(curscr, TRUE); break;
+	default: field_key(l, key); break;
+	}
+	l->dirty = 1;
+}
+
+static void login_signal(void *ctx, int sig)
+{
+	struct login *l = ctx;
+	struct winsize ws;
+
+	if (sig == SIGWINCH) {
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+			resizeterm(ws.ws_row, ws.ws_col);
+	} else if (sig == SIGINT && l->check != NULL) {
+		worker_cancel(l->check, l->check_id);
+		note(l, 0, "Stopping the test...");
+	} else {
+		l->quit = 1;
+	}
+	l->dirty = 1;
+}
+
+static void draw_choices(const struct login *l, int f, int y, attr_t attr)
+{
+	int x = VALUE_COL;
+
+	for (size_t i = 0; i < nchoices(f) && x < COLS; i++) {
+		char item[32];
+		int sel = (int)i == l->choice[f];
+		snprintf(item, sizeof item, "%s%s%s ", sel ? "[" : " ", choice_name(f, (int)i),
+			 sel ? "]" : " ");
+		x += draw_text(y, x, COLS - x, item, sel ? attr | A_BOLD : attr);
+	}
+}
+
+/* What a preset provider's hidden server fields would hold. */
+static const char *preset_value(const struct login *l, int f, char *buf, size_t size)
+{
+	const struct preset *p = preset_find(provider_ids[l->choice[SETUP_PROVIDER]]);
+
+	if (p == NULL)
+		return "";
+	switch (f) {
+	case SETUP_IMAP_HOST: return p->imap_host;
+	case SETUP_SMTP_HOST: return p->smtp_host;
+	case SETUP_IMAP_PORT: snprintf(buf, size, "%u", (unsigned)p->imap_port); return buf;
+	case SETUP_SMTP_PORT: snprintf(buf, size, "%u", (unsigned)p->smtp_port); return buf;
+	case SETUP_IMAP_TLS: return account_tls_name(p->imap_tls);
+	case SETUP_SMTP_TLS: return account_tls_name(p->smtp_tls);
+	default: return "";
+	}
+}
+
+/* Draws the form; returns the cursor's column on the focused row, or -1
+ * when it is a choice. */
+static int draw_form(struct login *l)
+{
+	int cursor = -1, bottom = LINES - 3;
+	char buf[16];
+
+	int x;
+
+	draw_text(2, 2, COLS - 2, "Welcome to skua. Set up an account; its login is tested before "
+				  "it is saved.", draw_attr(ROLE_NORMAL));
+	x = 2 + draw_text(3, 2, COLS - 2, "Config file: ", draw_attr(ROLE_NORMAL));
+	draw_text(3, x, COLS - x, l->path_shown, draw_attr(ROLE_HEADER));
+	for (int f = 0; f < SETUP_FIELD_COUNT && FORM_TOP + f < bottom; f++) {
+		int y = FORM_TOP + f, focus = f == l->focus;
+		attr_t attr = draw_attr(visible(l, f) ? ROLE_NORMAL : ROLE_DIM);
+
+		draw_text(y, 2, VALUE_COL - 3, form[f].label, focus ? draw_attr(ROLE_HEADER) : attr);
+		if (focus)
+			draw_text(y, 0, 1, ">", draw_attr(ROLE_HEADER));
+		if (!visible(l, f))
+			draw_text(y, VALUE_COL, COLS - VALUE_COL, preset_value(l, f, buf, sizeof buf),
+				  attr);
+		else if (form[f].kind == FIELD_CHOICE)
+			draw_choices(l, f, y, attr);
+		else if (focus)
+			cursor = lineedit_draw(&l->text[f], y, VALUE_COL, COLS - VALUE_COL - 1,
+					       draw_attr(ROLE_CURSOR));
+		else
+			lineedit_draw(&l->text[f], y, VALUE_COL, COLS - VALUE_COL - 1, attr);
+	}
+	if (FORM_TOP + SETUP_FIELD_COUNT + 1 < bottom)
+		draw_text(FORM_TOP + SETUP_FIELD_COUNT + 1, 2, COLS - 2, form[l->focus].help,
+			  draw_attr(ROLE_DIM));
+	return cursor;
+}
+
+static void login_redraw(void *ctx)
+{
+	struct login *l = ctx;
+	char hints[256];
+	int cursor = -1;
+
+	if (!l->dirty)
+		return;
+	erase();
+	if (LINES < 3) {
+		refresh();
+		return;
+	}
+	status_hints(l->help.screen == SCREEN_HELP ? SCREEN_HELP : SCREEN_LOGIN, hints,
+		     sizeof hints);
+	draw_row(0, draw_attr(ROLE_TITLE));
+	draw_text(0, 1, COLS - 1, hints, draw_attr(ROLE_TITLE));
+	if (l->help.screen == SCREEN_HELP)
+		screen_help_draw(&l->help);
+	else
+		cursor = draw_form(l);
+	draw_row(LINES - 2, draw_attr(ROLE_STATUS));
+	draw_text(LINES - 2, 1, COLS - 2, "skua | first run: no config file yet",
+		  draw_attr(ROLE_STATUS));
+	if (l->asking_quit)
+		draw_text(LINES - 1, 0, COLS, "Quit without saving an account? (y/n)",
+			  draw_attr(ROLE_NORMAL));
+	else
+		draw_text(LINES - 1, 0, COLS, l->note,
+			  draw_attr(l->note_error ? ROLE_ERROR : ROLE_NORMAL));
+	if (cursor >= 0 && !l->asking_quit && !l->asking_store && l->help.screen != SCREEN_HELP) {
+		move(FORM_TOP + l->focus, cursor < COLS ? cursor : COLS - 1);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
+	refresh();
+	l->dirty = 0;
+}
+
+static int login_done(void *ctx)
+{
+	const struct login *l = ctx;
+
+	return l->quit || l->done;
+}
+
+static const struct loop_ops login_ops = {
+	.key = login_key,
+	.signal = login_signal,
+	.replies = login_replies,
+	.redraw = login_redraw,
+	.done = login_done,
+};
+
+static void login_init(struct login *l, const char *config_path, const char *account)
+{
+	char *path = config_path != NULL ? xstrdup(config_path) : config_default_path();
+
+	memset(l, 0, sizeof *l);
+	l->path = config_path;
+	l->path_shown = safe_text_terminal(path, 0);
+	free(path);
+	for (int f = 0; f < SETUP_FIELD_COUNT; f++)
+		lineedit_init(&l->text[f], NULL);
+	l->text[SETUP_PASSWORD].secret = 1;
+	if (account != NULL)
+		lineedit_set(&l->text[SETUP_ACCOUNT], account);
+	lineedit_set(&l->text[SETUP_IMAP_PORT], imap_ports[0]);
+	lineedit_set(&l->text[SETUP_SMTP_PORT], smtp_ports[0]);
+	l->choice[SETUP_PROVIDER] = PROVIDER_OTHER;
+	l->focus = account != NULL ? SETUP_REAL_NAME : SETUP_ACCOUNT;
+	l->help.screen = SCREEN_LOGIN;
+	l->fds[0] = -1;
+	l->dirty = 1;
+}
+
+/* Frees the form; the password's editor wipes its text. A test still running
+ * is cancelled; a worker stuck in a connect keeps its app. */
+static void login_free(struct login *l)
+{
+	if (l->check != NULL) {
+		worker_cancel_all(l->check);
+		if (worker_stop(l->check, 3000) != 0)
+			l->check_app = NULL;
+		check_end(l);
+	}
+	for (int f = 0; f < SETUP_FIELD_COUNT; f++)
+		lineedit_free(&l->text[f]);
+	free(l->path_shown);
+}
+
+int ui_first_run(struct app *a, const char *config_path, const char *account, struct err *e)
+{
+	struct login l;
+
+	if (ui_start_screen(e) != 0) {
+		if (!isendwin())
+			endwin();
+		return -1;
+	}
+	login_init(&l, config_path, account);
+	l.out = a;
+	loop_run(&login_ops, &l, l.fds, 1);
+	login_free(&l);
+	if (l.done)
+		return 0;
+	loop_signals_restore();
+	endwin();
+	return 1;
+}
