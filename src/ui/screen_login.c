@@ -73,6 +73,14 @@ struct login {
 	struct app *check_app;
 	struct worker *check;
 	uint64_t check_id;
+	/* Tests the user stopped: a worker may sit in a connect or a read until
+	 * its timeout, so the form goes on at once and each is freed once its
+	 * final reply came. */
+	struct stopped_check {
+		struct worker *w;
+		struct app *app;
+	} *stopped;
+	size_t nstopped;
 	int asking_store;           /* logged in: keep the password in the file? */
 	int asking_quit;
 	struct ui help;             /* help's state, when shown (help.screen) */
@@ -197,19 +205,62 @@ static void choice_key(struct login *l, int key)
 	beep();
 }
 
-static void check_end(struct login *l)
+static void check_free(struct worker *w, struct app *a)
 {
 	/* After its final reply the worker is idle and logged out of both
 	 * servers, so stopping it does not wait on the network. */
-	worker_free(l->check);
+	worker_free(w);
+	if (a != NULL)
+		app_close(a);
+	free(a);
+}
+
+static void check_end(struct login *l)
+{
+	check_free(l->check, l->check_app);
 	l->check = NULL;
+	l->check_app = NULL;
 	l->check_id = 0;
 	l->fds[0] = -1;
-	if (l->check_app != NULL)
-		app_close(l->check_app);
-	free(l->check_app);
-	l->check_app = NULL;
 	l->asking_store = 0;
+}
+
+static void check_stop(struct login *l)
+{
+	worker_cancel(l->check, l->check_id);
+	l->stopped = xreallocarray(l->stopped, l->nstopped + 1, sizeof *l->stopped);
+	l->stopped[l->nstopped++] = (struct stopped_check){ l->check, l->check_app };
+	l->check = NULL;
+	l->check_app = NULL;
+	l->check_id = 0;
+	l->fds[0] = -1;
+	note(l, 0, "The test was stopped.");
+}
+
+static int is_final(const struct worker_reply *r)
+{
+	return r->kind == WORKER_DONE || r->kind == WORKER_ERROR || r->kind == WORKER_CANCELLED;
+}
+
+/* Frees the stopped tests that have ended; each turn of the loop looks. */
+static void reap_stopped(struct login *l)
+{
+	struct worker_reply *r;
+
+	for (size_t i = 0; i < l->nstopped;) {
+		struct stopped_check *c = &l->stopped[i];
+		int ended = 0;
+		while ((r = worker_take(c->w)) != NULL) {
+			ended |= is_final(r);
+			worker_reply_free(r);
+		}
+		if (!ended) {
+			i++;
+			continue;
+		}
+		check_free(c->w, c->app);
+		*c = l->stopped[--l->nstopped];
+	}
 }
 
 static void check_start(struct login *l)
@@ -269,12 +320,12 @@ static void save(struct login *l, int with_password)
 
 static void check_reply(struct login *l, struct worker_reply *r)
 {
-	if (r->id != l->check_id ||
-	    (r->kind != WORKER_DONE && r->kind != WORKER_ERROR && r->kind != WORKER_CANCELLED))
+	if (r->id != l->check_id || !is_final(r))
 		return;
 	if (r->kind == WORKER_DONE) {
 		l->asking_store = 1;
-		note(l, 0, "Logged in. Keep the password in %s? (y/N)", l->path_shown);
+		/* The file's name is on the form, and too long for this line. */
+		note(l, 0, "Logged in. Keep the password in the config file? (y/N)");
 		return;
 	}
 	check_end(l);
@@ -299,6 +350,7 @@ static void login_replies(void *ctx)
 		check_reply(l, r);
 		worker_reply_free(r);
 	}
+	reap_stopped(l);
 }
 
 static void help_key(struct login *l, int key)
@@ -364,12 +416,10 @@ static void login_key(void *ctx, int key)
 		break;
 	case ACT_LOG_IN: check_start(l); break;
 	case ACT_CANCEL:
-		if (l->check != NULL) {
-			worker_cancel(l->check, l->check_id);
-			note(l, 0, "Stopping the test...");
-		} else {
+		if (l->check != NULL)
+			check_stop(l);
+		else
 			note(l, 0, "Nothing to stop.");
-		}
 		break;
 	case ACT_QUIT: l->asking_quit = 1; break;
 	case ACT_HELP:
@@ -392,8 +442,7 @@ static void login_signal(void *ctx, int sig)
 		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 			resizeterm(ws.ws_row, ws.ws_col);
 	} else if (sig == SIGINT && l->check != NULL) {
-		worker_cancel(l->check, l->check_id);
-		note(l, 0, "Stopping the test...");
+		check_stop(l);
 	} else {
 		l->quit = 1;
 	}
@@ -545,16 +594,16 @@ static void login_init(struct login *l, const char *config_path, const char *acc
 	l->dirty = 1;
 }
 
-/* Frees the form; the password's editor wipes its text. A test still running
- * is cancelled; a worker stuck in a connect keeps its app. */
+/* Frees the form; the password's editor wipes its text. Tests still running
+ * are cancelled; a worker stuck in a connect keeps its app. */
 static void login_free(struct login *l)
 {
-	if (l->check != NULL) {
-		worker_cancel_all(l->check);
-		if (worker_stop(l->check, 3000) != 0)
-			l->check_app = NULL;
-		check_end(l);
-	}
+	if (l->check != NULL)
+		check_stop(l);
+	for (size_t i = 0; i < l->nstopped; i++)
+		if (worker_stop(l->stopped[i].w, 3000) == 0)
+			check_free(l->stopped[i].w, l->stopped[i].app);
+	free(l->stopped);
 	for (int f = 0; f < SETUP_FIELD_COUNT; f++)
 		lineedit_free(&l->text[f]);
 	free(l->path_shown);
