@@ -262,59 +262,6 @@ int ui_delete(struct ui *u, struct msg_summary *m)
 	return 1;
 }
 
-static void set_folders(struct ui *u, const struct imap_folder *f, size_t n)
-{
-	char *keep = u->folder_cursor < u->nfolders
-			     ? xstrdup(u->folders[u->folder_cursor].name) : NULL;
-
-	for (size_t i = 0; i < u->nfolders; i++) {
-		free(u->folders[i].name);
-		free(u->folders[i].display);
-	}
-	free(u->folders);
-	u->folders = xcalloc(n ? n : 1, sizeof *u->folders);
-	u->nfolders = n;
-	u->folder_cursor = 0;
-	for (size_t i = 0; i < n; i++) {
-		u->folders[i].name = xstrdup(f[i].name);
-		u->folders[i].display = safe_text_terminal(f[i].display, 0);
-		u->folders[i].flags = f[i].flags;
-		if (keep != NULL && strcmp(keep, f[i].name) == 0)
-			u->folder_cursor = i;
-	}
-	free(keep);
-}
-
-static void connect_reply(struct ui *u, struct worker_reply *r)
-{
-	switch (r->kind) {
-	case WORKER_FOLDERS:
-		set_folders(u, r->folders, r->nfolders);
-		break;
-	case WORKER_FOLDER_STATUS:
-		if (r->index < u->nfolders) {
-			u->folders[r->index].counted = r->status_ok ? 1 : -1;
-			u->folders[r->index].messages = r->messages;
-			u->folders[r->index].unseen = r->unseen;
-		}
-		break;
-	case WORKER_DONE:
-		u->connect_id = 0;
-		u->connected = 1;
-		break;
-	case WORKER_ERROR:
-		u->connect_id = 0;
-		ui_note(u, 1, "%s", r->err.msg);
-		break;
-	case WORKER_CANCELLED:
-		u->connect_id = 0;
-		ui_note(u, 0, "Connecting was cancelled; $ tries again.");
-		break;
-	default:
-		break;
-	}
-}
-
 /* Keeps the folder list's counts in step with what the index shows. */
 void ui_update_folder_counts(struct ui *u)
 {
@@ -504,7 +451,7 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 		switch (p->kind) {
 		case WORKER_REQ_CONNECT:
 			if (r->id == u->connect_id)
-				connect_reply(u, r);
+				screen_folders_connect_reply(u, r);
 			break;
 		case WORKER_REQ_OPEN:
 			/* Replies of a load the user left behind are dropped. */

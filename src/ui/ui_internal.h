@@ -188,6 +188,8 @@ int ui_delete(struct ui *u, struct msg_summary *m);
 /* Screens: draw the body rows, and handle an action (1 if handled). */
 void screen_folders_draw(struct ui *u);
 int screen_folders_action(struct ui *u, enum ui_action a);
+/* A reply to the CONNECT request: the folder list, its counts, the outcome. */
+void screen_folders_connect_reply(struct ui *u, struct worker_reply *r);
 void screen_index_draw(struct ui *u);
 int screen_index_action(struct ui *u, enum ui_action a);
 /* Keeps the cursor on cursor_uid after the list changed. */
