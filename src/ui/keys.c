@@ -43,6 +43,7 @@ static const struct action_info {
 	[ACT_PREV_FIELD] = { "previous-field", "Go to the previous field" },
 	[ACT_SUBMIT] = { "submit", "Next field; on the last one, log in" },
 	[ACT_LOG_IN] = { "log-in", "Test the login now, then save the account" },
+	[ACT_SWITCH_ACCOUNT] = { "switch-account", "Switch to another account (Tab completes)" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
@@ -138,6 +139,7 @@ static const struct binding defaults[] = {
 	{ ON_ALL, KEY_CTRL('L'), ACT_REDRAW },
 	{ ON_ALL, 'S', ACT_STATS },
 	{ ON_I, 'l', ACT_LIMIT },
+	{ ON_F | ON_I | ON_P, 'A', ACT_SWITCH_ACCOUNT },
 	{ ON_L, '\t', ACT_NEXT_FIELD },
 	{ ON_L, FN(KEY_DOWN), ACT_NEXT_FIELD },
 	{ ON_L, FN(KEY_BTAB), ACT_PREV_FIELD },

@@ -47,6 +47,7 @@ enum ui_action {
 	ACT_PREV_FIELD,
 	ACT_SUBMIT,
 	ACT_LOG_IN,
+	ACT_SWITCH_ACCOUNT,
 	ACT_COUNT,
 };
 

@@ -547,6 +547,7 @@ static void loop_key(void *ctx, int key)
 		handled = screen_stats_action(u, a);
 		break;
 	case ACT_CANCEL: cancel_running(u); return;
+	case ACT_SWITCH_ACCOUNT: ui_account_switch(u); return;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		u->dirty = 1;
@@ -667,7 +668,7 @@ int ui_start_screen(struct err *e)
 int ui_main(const char *config_path, const char *account)
 {
 	struct ui u;
-	struct app *a;
+	struct app *a, *next;
 	struct err e = { ERR_NONE, "" };
 	char *label;
 	int rc, stuck, fds[2];
@@ -689,7 +690,9 @@ int ui_main(const char *config_path, const char *account)
 		fprintf(stderr, "skua: %s\n", e.msg);
 		return e.code != ERR_NONE ? (int)e.code : ERR_CONFIG;
 	}
-	for (size_t i = 0; i < a->config.nwarnings; i++)
+start:
+	/* Not over the screen of the first run or of a switched-from account. */
+	for (size_t i = 0; stdscr == NULL && i < a->config.nwarnings; i++)
 		fprintf(stderr, "skua: warning: %s\n", a->config.warnings[i]);
 	/* A password command may ask on the terminal: before curses takes it. */
 	a->ask_secret = tty_secret_ask;
@@ -726,8 +729,10 @@ int ui_main(const char *config_path, const char *account)
 	fds[0] = worker_fd(u.worker);
 	fds[1] = u.watch != NULL ? watch_thread_fd(u.watch) : -1;
 	loop_run(&ui_loop_ops, &u, fds, 2);
-	loop_signals_restore();
-	endwin();
+	if (!u.switch_ready) {
+		loop_signals_restore();
+		endwin();
+	}
 	ui_cancel_all(&u);
 	/* LOGOUT happens as the worker stops; a worker or watcher stuck in a
 	 * connect keeps the app it reads, so that is not freed then. */
@@ -737,10 +742,21 @@ int ui_main(const char *config_path, const char *account)
 		worker_free(u.worker);
 		watch_thread_free(u.watch);
 	}
+	next = u.switch_ready ? u.next_app : NULL;
+	if (next == NULL && u.next_app != NULL)
+		app_close(u.next_app);
+	if (next == NULL)
+		free(u.next_app);
 	ui_free_state(&u);
 	if (!stuck) {
 		app_close(a);
 		free(a);
+	}
+	/* The old account's worker and watcher have stopped: the same start
+	 * again, on the account switched to. */
+	if (next != NULL) {
+		a = next;
+		goto start;
 	}
 	return 0;
 }

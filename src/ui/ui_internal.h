@@ -62,6 +62,7 @@ struct ui_prompt_spec {
 	 * line); NULL: none. */
 	lineedit_candidate_fn complete;
 	char complete_sep;
+	int secret;             /* a password: drawn as '*', wiped after the answer */
 	void *ctx;              /* borrowed; must live until the answer */
 };
 
@@ -147,6 +148,12 @@ struct ui {
 	struct ui_last_move last_move;
 	size_t save_which;           /* the attachment being saved, or all */
 
+	/* Switching accounts (account_switch.c): the next account's app, opened
+	 * while this one runs; once its secret is had, switch_ready ends the
+	 * loop and ui_main starts the client again on it. */
+	struct app *next_app;
+	int switch_ready;
+
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
 	int note_error;
@@ -228,6 +235,10 @@ int ui_newmail_stop(struct ui *u);
 /* save_attachments.c: asks which attachment of the shown message and where
  * to, then saves it. */
 void ui_save_attachments(struct ui *u);
+
+/* account_switch.c: asks which account, opens it and gets its password;
+ * then the loop ends and ui_main runs the client on it. */
+void ui_account_switch(struct ui *u);
 
 /* prompt.c: questions on the message line. A new prompt replaces an open
  * one. */

@@ -1,0 +1,83 @@
+#!/bin/sh
+# Switching accounts in the full-screen client against the real servers:
+# A asks for an account (Tab completes), one without a password source asks
+# for it on the message line, one with a password command runs it; the old
+# account's connections (worker and watcher) are closed on the server before
+# the new account's folder list shows; an unknown name, the same account or
+# an empty password leave the current account running.
+. "${SKUA_TOP_SRCDIR:?}/tests/cli/lib.sh"
+. "$SKUA_TOP_SRCDIR/tests/tui/tmux.sh"
+need_mailsys
+cfg="$T/config"
+export XDG_CACHE_HOME="$T/home/.cache"
+dove() { $MAILSYS_DOVEADM "$@"; }
+# sessions USER: how many IMAP connections USER has open on the server
+sessions() { dove who "$1" 2>/dev/null | awk -v u="$1" '$1 == u { n += $2 } END { print n + 0 }'; }
+# wait_sessions USER N: USER has N connections, within 10 s
+wait_sessions() {
+	for _ in $(seq 1 100); do
+		[ "$(sessions "$1")" -eq "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "# $1 has $(sessions "$1") connections, expected $2" >&2
+	return 1
+}
+
+# frank logs in with a password command; gina has no password source.
+write_config "$cfg" frank@example.org
+write_config "$T/gina" gina@example.org
+sed -n '/^\[account/,$p' "$T/gina" | grep -v '^password_command' >> "$cfg"
+dove mailbox create -u gina@example.org INBOX >/dev/null 2>&1
+dove expunge -u gina@example.org mailbox INBOX all >/dev/null 2>&1
+printf 'From: a@example.org\nTo: gina@example.org\nSubject: Only for gina\n\nHi.\n' |
+	dove save -u gina@example.org -m INBOX
+
+tui_start 80 24
+check "the default account starts" wait_for "Account frank <frank@example.org>"
+wait_for "INBOX" >/dev/null
+check "frank's worker and watcher are connected" wait_sessions frank@example.org 2
+
+keys A
+check "A asks for the account" wait_for "Switch to account:"
+keys Tab
+check "Tab offers the first name" wait_for "Switch to account: frank"
+keys Tab
+check "Tab again the next" wait_for "Switch to account: gina"
+keys Enter
+check "an account without a password asks for it" wait_for "Password for gina@example.org:"
+keys Enter
+check "an empty password switches nothing" wait_for "Not switched."
+check "frank still runs" sh -c "tmux -S '$sock' capture-pane -p | grep -q 'Account frank'"
+check "with his connections" wait_sessions frank@example.org 2
+
+keys A g Tab Enter
+wait_for "Password for gina@example.org:" >/dev/null
+keys "$MAILSYS_PASS_gina"
+check "the password is not shown" sh -c "! tmux -S '$sock' capture-pane -p | grep -qF '$MAILSYS_PASS_gina'"
+keys Enter
+check "the new account's folder list" wait_for "Account gina <gina@example.org>"
+check "with its mail" sh -c "for i in \$(seq 1 100); do tmux -S '$sock' capture-pane -p | grep -Eq '^ +INBOX +1 +1 *\$' && exit 0; sleep 0.1; done; exit 1"
+check "the status bar names it" wait_for "gina | "
+check "frank's connections were closed" wait_sessions frank@example.org 0
+check "gina's worker and watcher are connected" wait_sessions gina@example.org 2
+keys Enter
+check "its INBOX opens" wait_for "Only for gina"
+keys c
+
+keys A x y z Enter
+check "an unknown account is named, with the others" wait_for "no account named xyz (accounts: frank, gina)"
+keys A g i n a Enter
+check "the same account is said so" wait_for "Already on account gina."
+check "gina still runs" wait_sessions gina@example.org 2
+
+# Back to frank: his password command runs; no question.
+keys A f r a n k Enter
+check "back to the first account" wait_for "Account frank <frank@example.org>"
+check "gina's connections were closed" wait_sessions gina@example.org 0
+check "frank is connected again" wait_sessions frank@example.org 2
+keys '?'
+check "help lists the key" sh -c "for i in \$(seq 1 50); do tmux -S '$sock' capture-pane -p | grep -Eq '^ +A +switch-account +Switch to another account' && exit 0; sleep 0.1; done; exit 1"
+keys q q
+check "q quits with status 0" wait_for "EXITED=0"
+check "and every connection is closed" wait_sessions frank@example.org 0
+finish
