@@ -139,7 +139,7 @@ static const struct binding defaults[] = {
 	{ ON_ALL, KEY_CTRL('L'), ACT_REDRAW },
 	{ ON_ALL, 'S', ACT_STATS },
 	{ ON_I, 'l', ACT_LIMIT },
-	{ ON_F | ON_I | ON_P, 'A', ACT_SWITCH_ACCOUNT },
+	{ ON_F | ON_I | ON_P, 'X', ACT_SWITCH_ACCOUNT },
 	{ ON_L, '\t', ACT_NEXT_FIELD },
 	{ ON_L, FN(KEY_DOWN), ACT_NEXT_FIELD },
 	{ ON_L, FN(KEY_BTAB), ACT_PREV_FIELD },

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Switching accounts in the full-screen client against the real servers:
-# A asks for an account (Tab completes), one without a password source asks
+# X asks for an account (Tab completes), one without a password source asks
 # for it on the message line, one with a password command runs it; the old
 # account's connections (worker and watcher) are closed on the server before
 # the new account's folder list shows; an unknown name, the same account or
@@ -37,8 +37,8 @@ check "the default account starts" wait_for "Account frank <frank@example.org>"
 wait_for "INBOX" >/dev/null
 check "frank's worker and watcher are connected" wait_sessions frank@example.org 2
 
-keys A
-check "A asks for the account" wait_for "Switch to account:"
+keys X
+check "X asks for the account" wait_for "Switch to account:"
 keys Tab
 check "Tab offers the first name" wait_for "Switch to account: frank"
 keys Tab
@@ -50,7 +50,7 @@ check "an empty password switches nothing" wait_for "Not switched."
 check "frank still runs" sh -c "tmux -S '$sock' capture-pane -p | grep -q 'Account frank'"
 check "with his connections" wait_sessions frank@example.org 2
 
-keys A g Tab Enter
+keys X g Tab Enter
 wait_for "Password for gina@example.org:" >/dev/null
 keys "$MAILSYS_PASS_gina"
 check "the password is not shown" sh -c "! tmux -S '$sock' capture-pane -p | grep -qF '$MAILSYS_PASS_gina'"
@@ -64,19 +64,19 @@ keys Enter
 check "its INBOX opens" wait_for "Only for gina"
 keys c
 
-keys A x y z Enter
+keys X x y z Enter
 check "an unknown account is named, with the others" wait_for "no account named xyz (accounts: frank, gina)"
-keys A g i n a Enter
+keys X g i n a Enter
 check "the same account is said so" wait_for "Already on account gina."
 check "gina still runs" wait_sessions gina@example.org 2
 
 # Back to frank: his password command runs; no question.
-keys A f r a n k Enter
+keys X f r a n k Enter
 check "back to the first account" wait_for "Account frank <frank@example.org>"
 check "gina's connections were closed" wait_sessions gina@example.org 0
 check "frank is connected again" wait_sessions frank@example.org 2
 keys '?'
-check "help lists the key" sh -c "for i in \$(seq 1 50); do tmux -S '$sock' capture-pane -p | grep -Eq '^ +A +switch-account +Switch to another account' && exit 0; sleep 0.1; done; exit 1"
+check "help lists the key" sh -c "for i in \$(seq 1 50); do tmux -S '$sock' capture-pane -p | grep -Eq '^ +X +switch-account +Switch to another account' && exit 0; sleep 0.1; done; exit 1"
 keys q q
 check "q quits with status 0" wait_for "EXITED=0"
 check "and every connection is closed" wait_sessions frank@example.org 0
