@@ -8,13 +8,13 @@
 #include "app/notify.h"
 #include "util/xalloc.h"
 
-static void store_sent_copy(struct app *a, const struct compose_result *msg,
-			    struct app_send_report *r)
+static void store_sent_copy(struct app *a, struct imap_session *session,
+			    const struct compose_result *msg, struct app_send_report *r)
 {
 	struct err e;
 	struct imap_folder *f = NULL;
 	size_t n = 0;
-	struct imap_session *s = app_imap_connect(a, &e);
+	struct imap_session *s = session != NULL ? session : app_imap_connect(a, &e);
 
 	if (s != NULL && app_folders_list(s, &f, &n, &e) == 0) {
 		char *sent = app_folder_special(a->account, f, n, IMAP_FOLDER_SENT, &e);
@@ -29,11 +29,18 @@ static void store_sent_copy(struct app *a, const struct compose_result *msg,
 		r->warning = xasprintf("the message was sent but no copy was stored in Sent: %s",
 				       e.msg);
 	imap_folders_free(f, n);
-	imap_session_close(s);
+	if (s != session)
+		imap_session_close(s);
 }
 
 int app_send(struct app *a, const struct compose_draft *draft, struct app_send_report *report,
 	     struct err *e)
+{
+	return app_send_on(a, NULL, draft, report, e);
+}
+
+int app_send_on(struct app *a, struct imap_session *session, const struct compose_draft *draft,
+		struct app_send_report *report, struct err *e)
 {
 	struct compose_draft d = *draft;
 	struct compose_result msg;
@@ -59,7 +66,7 @@ int app_send(struct app *a, const struct compose_draft *draft, struct app_send_r
 		report->message_id = xstrdup(msg.message_id);
 		report->size = msg.message.len;
 		report->nrcpts = msg.nrcpts;
-		store_sent_copy(a, &msg, report);
+		store_sent_copy(a, session, &msg, report);
 		app_notify(a, NOTIFY_SENT, "Email sent successfully: %s%s%s, %s",
 			   d.to ? d.to : "", d.to && d.cc ? ", " : "", d.cc ? d.cc : "",
 			   d.subject ? d.subject : "");

@@ -20,6 +20,10 @@ struct app_send_report {
  * app_send_report_free. */
 int app_send(struct app *a, const struct compose_draft *draft, struct app_send_report *report,
 	     struct err *e);
+/* app_send with the Sent copy appended through session (borrowed) rather
+ * than a connection of its own; session NULL is app_send. */
+int app_send_on(struct app *a, struct imap_session *session, const struct compose_draft *draft,
+		struct app_send_report *report, struct err *e);
 void app_send_report_free(struct app_send_report *r);
 
 #endif

@@ -366,11 +366,35 @@ static int run_move(struct account_worker *x, const struct worker_req *req,
 	return 0;
 }
 
+static int run_send(struct account_worker *x, struct worker *w, const struct worker_req *req,
+		    struct worker_reply *final, struct err *e)
+{
+	struct app_send_report report;
+	struct err ie = { ERR_NONE, "" };
+
+	if (req->out == NULL)
+		return err_set(e, ERR_INTERNAL, "sending needs a message");
+	/* The mail leaves even when the IMAP server is away: only its copy in
+	 * Sent needs the session. */
+	if (ensure_session(x, w, &ie) != 0 && ie.code == ERR_CANCELLED)
+		return err_set(e, ERR_CANCELLED, "cancelled");
+	if (app_outgoing_send(x->app, x->s, req->out, &report, e) != 0)
+		return -1;
+	final->dest = report.sent_folder;
+	report.sent_folder = NULL;
+	if (report.warning != NULL)
+		err_set(&final->err, ERR_NONE, "%s", report.warning);
+	app_send_report_free(&report);
+	return 0;
+}
+
 static int run_request(struct account_worker *x, struct worker *w, const struct worker_req *req,
 		       struct worker_reply *final, struct err *e)
 {
 	if (req->kind == WORKER_REQ_OPEN && req->folder != NULL)
 		open_from_cache(x, w, req);
+	if (req->kind == WORKER_REQ_SEND)
+		return run_send(x, w, req, final, e);
 	if (ensure_session(x, w, e) != 0)
 		return -1;
 	switch (req->kind) {
@@ -392,6 +416,11 @@ static int run_request(struct account_worker *x, struct worker *w, const struct 
 		if (req->folder == NULL)
 			return err_set(e, ERR_INTERNAL, "deleting needs the folder");
 		return app_action_expunge(x->s, req->folder, req->uids, req->nuids, e);
+	case WORKER_REQ_POSTPONE:
+		if (req->out == NULL)
+			return err_set(e, ERR_INTERNAL, "postponing needs a message");
+		return app_outgoing_postpone(x->app, x->s, req->out, &final->dest, e);
+	case WORKER_REQ_SEND:
 	case WORKER_REQ_LOGOUT:
 	case WORKER_REQ_CHECK:
 		break;
@@ -440,7 +469,7 @@ static int account_run(void *ctx, struct worker *w, const struct worker_req *req
 	 * after the pause; every request here may safely run twice (a repeated
 	 * move finds no message left to move), so one retry on a new session. */
 	if (rc != 0 && !x->fresh && e->code == ERR_NETWORK && !worker_cancelled(w) &&
-	    req->kind != WORKER_REQ_CONNECT) {
+	    req->kind != WORKER_REQ_CONNECT && req->kind != WORKER_REQ_SEND) {
 		drop_session(x, w);
 		worker_reply_clear_payload(final);
 		err_clear(e);

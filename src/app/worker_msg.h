@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "app/msglist.h"
+#include "app/outgoing.h"
 #include "mail/message.h"
 #include "net/imap_session.h"
 #include "util/err.h"
@@ -33,6 +34,8 @@ enum worker_req_kind {
 	WORKER_REQ_FLAGS,    /* folder, uids: add (add = 1) or remove flags */
 	WORKER_REQ_MOVE,     /* folder, uids to dest; dest NULL: the Trash folder */
 	WORKER_REQ_EXPUNGE,  /* folder, uids: \Deleted and UID EXPUNGE of exactly those */
+	WORKER_REQ_SEND,     /* out: submit it, copy to Sent, mark the answered, drop the draft */
+	WORKER_REQ_POSTPONE, /* out: store it in Drafts, drop the draft it replaces */
 	WORKER_REQ_LOGOUT,   /* LOGOUT and close; a later request connects again */
 	WORKER_REQ_CHECK,    /* log in to IMAP, then to SMTP (connect, EHLO, AUTH), and
 			      * log out of both: the first-run screen's test */
@@ -47,6 +50,7 @@ struct worker_req {
 	size_t nuids;
 	unsigned flags;            /* FLAGS: MSG_* */
 	int add;                   /* FLAGS: 1 adds, 0 removes */
+	struct app_outgoing *out;  /* SEND, POSTPONE: the message, owned */
 	struct worker_req *next;   /* the queue's link */
 };
 
@@ -92,7 +96,10 @@ struct worker_reply {
 	unsigned *uid_flags;
 	size_t nuids;
 	/* DONE of MOVE: server name of the folder the messages went to, and
-	 * the first message's UID there (0 if the server did not say) */
+	 * the first message's UID there (0 if the server did not say); DONE of
+	 * SEND: the Sent folder (NULL when no copy was stored) and in err.msg
+	 * what went wrong after sending, if anything; DONE of POSTPONE: the
+	 * Drafts folder */
 	char *dest;
 	uint32_t dest_uid;
 	/* ERROR (and CANCELLED, whose message says so): not terminal-safe */

@@ -573,6 +573,7 @@ struct mail_message *mail_message_parse(const char *raw, size_t len, struct err 
 	m->from = header_value(h, len, "From", HDR_ADDR);
 	m->to = header_value(h, len, "To", HDR_ADDR);
 	m->cc = header_value(h, len, "Cc", HDR_ADDR);
+	m->bcc = header_value(h, len, "Bcc", HDR_ADDR);
 	m->reply_to = header_value(h, len, "Reply-To", HDR_ADDR);
 	m->date = header_value(h, len, "Date", HDR_TEXT);
 	m->message_id = header_value(h, len, "Message-ID", HDR_RAW);
@@ -607,6 +608,7 @@ void mail_message_free(struct mail_message *m)
 	free(m->from);
 	free(m->to);
 	free(m->cc);
+	free(m->bcc);
 	free(m->reply_to);
 	free(m->date);
 	free(m->message_id);

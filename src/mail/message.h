@@ -17,6 +17,7 @@ struct mail_attachment {
 
 struct mail_message {
 	char *subject, *from, *to, *cc, *reply_to, *date;   /* decoded; "" if absent */
+	char *bcc;                /* decoded; "" if absent (only drafts and sent copies have it) */
 	char *message_id, *in_reply_to, *references;        /* raw; "" if absent */
 	long long date_epoch;     /* parsed Date, 0 if none or unparsable */
 	/* Rendered text, LF line ends, ending in one '\n' (or ""): text/plain

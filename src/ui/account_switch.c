@@ -116,6 +116,11 @@ void ui_account_switch(struct ui *u)
 	struct ui_prompt_spec spec = { .done = account_chosen, .complete = account_candidate,
 				       .ctx = u };
 
+	/* The message is the account's (its From, its Drafts): it goes first. */
+	if (u->compose != NULL) {
+		ui_note(u, 0, "A message is being written: send it, postpone it or discard it first.");
+		return;
+	}
 	if (u->app->config.naccounts < 2) {
 		ui_note(u, 0, "%s has no other account.", u->app->config.path);
 		return;

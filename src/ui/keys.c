@@ -39,6 +39,21 @@ static const struct action_info {
 	[ACT_UNDO] = { "undo", "Undo the last move or delete" },
 	[ACT_SAVE_ATTACHMENTS] = { "save-attachments", "Save attachments (asks which, and where)" },
 	[ACT_LIMIT] = { "limit", "Show only messages matching a pattern" },
+	[ACT_COMPOSE] = { "mail", "Write a new message" },
+	[ACT_REPLY] = { "reply", "Reply to the sender" },
+	[ACT_GROUP_REPLY] = { "group-reply", "Reply to the sender and all recipients" },
+	[ACT_FORWARD] = { "forward", "Forward the message inline" },
+	[ACT_FORWARD_ATTACHED] = { "forward-attached", "Forward the message as an attachment" },
+	[ACT_RECALL] = { "recall", "Resume a postponed message from Drafts" },
+	[ACT_EDIT_TO] = { "edit-to", "Edit the To addresses (Tab completes)" },
+	[ACT_EDIT_CC] = { "edit-cc", "Edit the Cc addresses (Tab completes)" },
+	[ACT_EDIT_BCC] = { "edit-bcc", "Edit the Bcc addresses (Tab completes)" },
+	[ACT_EDIT_SUBJECT] = { "edit-subject", "Edit the subject" },
+	[ACT_EDIT_BODY] = { "edit-message", "Edit the message text" },
+	[ACT_ATTACH] = { "attach-file", "Attach a file (Tab completes the path)" },
+	[ACT_DETACH] = { "detach-file", "Remove the selected attachment" },
+	[ACT_SEND] = { "send", "Send the message" },
+	[ACT_POSTPONE] = { "postpone", "Keep the message in Drafts for later" },
 	[ACT_NEXT_FIELD] = { "next-field", "Go to the next field" },
 	[ACT_PREV_FIELD] = { "previous-field", "Go to the previous field" },
 	[ACT_SUBMIT] = { "submit", "Next field; on the last one, log in" },
@@ -76,18 +91,23 @@ static const struct screen_note {
 	{ ACT_LAST, STATS_SCREEN, "Select the last operation" },
 	{ ACT_BACK, STATS_SCREEN, "Leave the statistics" },
 	{ ACT_STATS, STATS_SCREEN, "Leave the statistics" },
+	{ ACT_DOWN, 1u << SCREEN_COMPOSE, "Select the next attachment" },
+	{ ACT_UP, 1u << SCREEN_COMPOSE, "Select the previous attachment" },
+	{ ACT_BACK, 1u << SCREEN_COMPOSE, "Discard the message (asks first)" },
+	{ ACT_RECALL, 1u << SCREEN_FOLDERS, "Open Drafts to resume a postponed message" },
 	{ ACT_QUIT, 1u << SCREEN_LOGIN, "Quit skua (asks first)" },
 	{ ACT_CANCEL, 1u << SCREEN_LOGIN, "Stop testing the login" },
 };
 
 static const char *const screen_names[SCREEN_COUNT] = { "folders", "index", "pager", "help",
-							 "stats", "login" };
+							 "stats", "compose", "login" };
 
 #define ON_F (1u << SCREEN_FOLDERS)
 #define ON_I (1u << SCREEN_INDEX)
 #define ON_P (1u << SCREEN_PAGER)
 #define ON_H (1u << SCREEN_HELP)
 #define ON_S (1u << SCREEN_STATS)
+#define ON_C (1u << SCREEN_COMPOSE)
 /* The first-run form: printable keys are the fields' text, so it has its
  * own bindings and is not in ON_ALL. */
 #define ON_L (1u << SCREEN_LOGIN)
@@ -111,7 +131,8 @@ static const struct binding defaults[] = {
 	{ ON_ALL, FN(KEY_NPAGE), ACT_PAGE_DOWN },
 	{ ON_ALL, '-', ACT_PAGE_UP },
 	{ ON_ALL, FN(KEY_PPAGE), ACT_PAGE_UP },
-	{ ON_ALL, 'g', ACT_FIRST },
+	{ ON_F | ON_H | ON_S, 'g', ACT_FIRST },
+	{ ON_I | ON_P, '=', ACT_FIRST },
 	{ ON_ALL, FN(KEY_HOME), ACT_FIRST },
 	{ ON_ALL, 'G', ACT_LAST },
 	{ ON_ALL, FN(KEY_END), ACT_LAST },
@@ -139,6 +160,30 @@ static const struct binding defaults[] = {
 	{ ON_ALL, KEY_CTRL('L'), ACT_REDRAW },
 	{ ON_ALL, 'S', ACT_STATS },
 	{ ON_I, 'l', ACT_LIMIT },
+	{ ON_F | ON_I | ON_P, 'm', ACT_COMPOSE },
+	{ ON_I | ON_P, 'r', ACT_REPLY },
+	{ ON_I | ON_P, 'g', ACT_GROUP_REPLY },
+	{ ON_I | ON_P, 'f', ACT_FORWARD },
+	{ ON_I | ON_P, 'A', ACT_FORWARD_ATTACHED },
+	{ ON_F | ON_I, 'R', ACT_RECALL },
+	{ ON_C, 'j', ACT_DOWN },
+	{ ON_C, FN(KEY_DOWN), ACT_DOWN },
+	{ ON_C, 'k', ACT_UP },
+	{ ON_C, FN(KEY_UP), ACT_UP },
+	{ ON_C, 't', ACT_EDIT_TO },
+	{ ON_C, 'c', ACT_EDIT_CC },
+	{ ON_C, 'b', ACT_EDIT_BCC },
+	{ ON_C, 's', ACT_EDIT_SUBJECT },
+	{ ON_C, 'e', ACT_EDIT_BODY },
+	{ ON_C, 'a', ACT_ATTACH },
+	{ ON_C, 'D', ACT_DETACH },
+	{ ON_C, 'y', ACT_SEND },
+	{ ON_C, 'P', ACT_POSTPONE },
+	{ ON_C, 'q', ACT_BACK },
+	{ ON_C, '?', ACT_HELP },
+	{ ON_C, 'S', ACT_STATS },
+	{ ON_C, KEY_CTRL('L'), ACT_REDRAW },
+	{ ON_C, 'Q', ACT_QUIT },
 	{ ON_F | ON_I | ON_P, 'X', ACT_SWITCH_ACCOUNT },
 	{ ON_L, '\t', ACT_NEXT_FIELD },
 	{ ON_L, FN(KEY_DOWN), ACT_NEXT_FIELD },

@@ -348,6 +348,19 @@ static void fetch_reply(struct ui *u, struct worker_reply *r)
 		break;
 	case WORKER_DONE:
 		u->fetch_id = 0;
+		if (u->fetch_for != ACT_NONE) {
+			enum ui_action how = u->fetch_for;
+			struct mail_message *m = r->message;
+			u->fetch_for = ACT_NONE;
+			r->message = NULL;
+			ui_compose_fetched(u, how, u->fetch_uid, m);
+			break;
+		}
+		if (u->addrbook != NULL && r->message != NULL) {
+			addrbook_add_list(u->addrbook, r->message->from);
+			addrbook_add_list(u->addrbook, r->message->to);
+			addrbook_add_list(u->addrbook, r->message->cc);
+		}
 		screen_pager_show(u, u->fetch_uid, r->message);
 		r->message = NULL;
 		pos = msglist_find(u->msgs, u->fetch_uid);
@@ -360,6 +373,7 @@ static void fetch_reply(struct ui *u, struct worker_reply *r)
 	case WORKER_ERROR:
 	case WORKER_CANCELLED:
 		u->fetch_id = 0;
+		u->fetch_for = ACT_NONE;
 		if (r->kind == WORKER_ERROR)
 			ui_note(u, 1, "%s", r->err.msg);
 		else
@@ -472,6 +486,11 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			if (final)
 				change_reply(u, p, r);
 			break;
+		case WORKER_REQ_SEND:
+		case WORKER_REQ_POSTPONE:
+			if (final)
+				ui_compose_done(u, r);
+			break;
 		case WORKER_REQ_LOGOUT:
 		case WORKER_REQ_CHECK:
 			break;
@@ -526,6 +545,8 @@ static void loop_key(void *ctx, int key)
 	}
 	if (ui_prompt_key(u, key))
 		return;
+	if (ui_compose_key(u, key))
+		return;
 	if (u->note[0] != '\0') {
 		u->note[0] = '\0';
 		u->dirty = 1;
@@ -537,7 +558,18 @@ static void loop_key(void *ctx, int key)
 	}
 	a = keys_lookup(u->screen, key);
 	switch (a) {
-	case ACT_QUIT: u->quit = 1; return;
+	case ACT_QUIT:
+		if (!ui_compose_quit(u))
+			u->quit = 1;
+		return;
+	case ACT_COMPOSE:
+	case ACT_REPLY:
+	case ACT_GROUP_REPLY:
+	case ACT_FORWARD:
+	case ACT_FORWARD_ATTACHED:
+	case ACT_RECALL:
+		ui_compose_start(u, a);
+		return;
 	case ACT_HELP: ui_show_help(u); return;
 	case ACT_STATS:
 		if (u->screen != SCREEN_STATS) {
@@ -561,6 +593,7 @@ static void loop_key(void *ctx, int key)
 		case SCREEN_PAGER: handled = screen_pager_action(u, a); break;
 		case SCREEN_HELP: handled = screen_help_action(u, a); break;
 		case SCREEN_STATS: handled = screen_stats_action(u, a); break;
+		case SCREEN_COMPOSE: handled = screen_compose_action(u, a); break;
 		case SCREEN_LOGIN:
 		case SCREEN_COUNT: break;
 		}
@@ -605,11 +638,16 @@ static void loop_redraw(void *ctx)
 	case SCREEN_PAGER: screen_pager_draw(u); break;
 	case SCREEN_HELP: screen_help_draw(u); break;
 	case SCREEN_STATS: screen_stats_draw(u); break;
+	case SCREEN_COMPOSE: screen_compose_draw(u); break;
 	case SCREEN_LOGIN:
 	case SCREEN_COUNT: break;
 	}
 	status_draw(u);
 	ui_prompt_draw(u);
+	/* The built-in editor's cursor, after the status lines moved it. */
+	if (u->screen == SCREEN_COMPOSE && u->compose != NULL && u->compose->editing &&
+	    !u->prompt.active)
+		screen_compose_draw(u);
 	refresh();
 	u->dirty = 0;
 }
@@ -638,6 +676,8 @@ static void ui_free_state(struct ui *u)
 		free(u->pending[i].folder);
 	free(u->pending);
 	lineedit_free(&u->prompt.line);
+	ui_compose_close(u);
+	addrbook_free(u->addrbook);
 	last_move_clear(u);
 	screen_pager_clear(u);
 	screen_stats_free(u);
@@ -711,6 +751,9 @@ start:
 	free(label);
 	u.msgs = msglist_new();
 	u.view = msgview_new();
+	label = addrbook_default_path();
+	u.addrbook = addrbook_load(label);
+	free(label);
 	u.worker = worker_new_account(a, &e);
 	if (u.worker == NULL || ui_start_screen(&e) != 0) {
 		if (!isendwin())
@@ -733,6 +776,12 @@ start:
 		loop_signals_restore();
 		endwin();
 	}
+	/* A switch waits for the message being written (account_switch.c), so
+	 * only a quit has one to keep. */
+	label = ui_compose_save_dead(&u);
+	if (label != NULL)
+		fprintf(stderr, "skua: the message being written was kept in %s\n", label);
+	free(label);
 	ui_cancel_all(&u);
 	/* LOGOUT happens as the worker stops; a worker or watcher stuck in a
 	 * connect keeps the app it reads, so that is not freed then. */

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/addrbook.h"
 #include "app/app.h"
+#include "app/outgoing.h"
 #include "app/watch_thread.h"
 #include "app/msglist.h"
 #include "app/msgview.h"
@@ -16,6 +18,7 @@
 #include "net/metrics.h"
 #include "ui/keys.h"
 #include "ui/lineedit.h"
+#include "ui/textedit.h"
 
 struct ui_folder {
 	char *name;          /* server name, for requests */
@@ -48,6 +51,19 @@ struct ui_pending {
 struct ui_last_move {
 	char *from, *to;     /* server names; NULL when there is nothing to undo */
 	uint32_t uid;        /* in to; 0 when the server did not say */
+};
+
+/* The message being written on the compose screen. */
+struct ui_compose {
+	struct app_outgoing *out;
+	enum ui_screen from;         /* the screen it returns to */
+	size_t att_cursor;
+	int editing;                 /* the built-in editor has the keys */
+	struct textedit te;
+	int flow;                    /* the questions still to ask at the start */
+	char **asking;               /* the address field a question is open for */
+	uint64_t busy_id;            /* SEND or POSTPONE in flight, 0 if none */
+	enum worker_req_kind busy_kind;
 };
 
 struct ui;
@@ -113,6 +129,8 @@ struct ui {
 	uint32_t pager_uid;          /* 0 if no message is shown */
 	uint64_t fetch_id;           /* 0 when no fetch runs */
 	uint32_t fetch_uid;
+	enum ui_action fetch_for;    /* ACT_NONE: for the pager; else the reply,
+				      * forward or recall it starts */
 	size_t fetch_done, fetch_total;
 	struct mail_message *message;
 	char *pager_text;            /* sanitized lines the pager_line entries point into */
@@ -148,6 +166,9 @@ struct ui {
 	struct ui_last_move last_move;
 	size_t save_which;           /* the attachment being saved, or all */
 
+	/* Writing: the message on the compose screen, the addresses known. */
+	struct ui_compose *compose;  /* NULL when none is being written */
+	struct addrbook *addrbook;
 	/* Switching accounts (account_switch.c): the next account's app, opened
 	 * while this one runs; once its secret is had, switch_ready ends the
 	 * loop and ui_main starts the client again on it. */
@@ -251,6 +272,36 @@ void ui_prompt_close(struct ui *u);
 int ui_prompt_key(struct ui *u, int key);
 /* Draws the open prompt over the message line and puts the cursor in it. */
 void ui_prompt_draw(struct ui *u);
+
+/* compose.c: writing a message. Starts a new message (ACT_COMPOSE), a
+ * reply, group reply, forward or forward-attached of the message at the
+ * cursor or in the pager, or resumes a draft (ACT_RECALL). */
+void ui_compose_start(struct ui *u, enum ui_action how);
+/* The message a FETCH brought for how (ui.fetch_for); takes m. */
+void ui_compose_fetched(struct ui *u, enum ui_action how, uint32_t uid, struct mail_message *m);
+/* The final reply to a SEND or POSTPONE. */
+void ui_compose_done(struct ui *u, struct worker_reply *r);
+/* The built-in editor takes every key while it is open: 1 if it took key. */
+int ui_compose_key(struct ui *u, int key);
+/* Quitting with a message being written asks first; 1 when it asked. */
+int ui_compose_quit(struct ui *u);
+/* What the message line says while a SEND or POSTPONE runs, or NULL. */
+const char *ui_compose_busy(const struct ui *u);
+/* At exit: a message still being written is kept in dead.letter under the
+ * state folder, and its path returned (caller frees), or NULL. */
+char *ui_compose_save_dead(struct ui *u);
+void ui_compose_close(struct ui *u);
+/* The compose screen's keys: a question for a header field or the text,
+ * sending, postponing. */
+void ui_compose_edit_field(struct ui *u, enum ui_action a);
+void ui_compose_send(struct ui *u);
+void ui_compose_postpone(struct ui *u);
+void screen_compose_draw(struct ui *u);
+int screen_compose_action(struct ui *u, enum ui_action a);
+/* The address book's completion, for prompts of addresses. */
+char *ui_complete_address(const char *word, size_t nth, void *ctx);
+/* complete_path.c: the nth path completing word (folders end in "/"). */
+char *ui_complete_path(const char *word, size_t nth, int dirs_only);
 
 /* status.c: the title line, the status bar and the message line. */
 void status_draw(struct ui *u);
