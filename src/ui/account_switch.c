@@ -2,12 +2,14 @@
  * completes), the chosen account's app opened and its password had while
  * the current one still runs (so a mistake leaves it running), then the
  * loop ends and ui_main stops this account's worker and watcher and starts
- * the client on the new one. */
+ * the client on the new one. Logging out: the same stop, then the login
+ * screen (ui/screen_login.c) for an account of the file. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mail/safe_text.h"
 #include "ui/draw.h"
+#include "ui/screen_login.h"
 #include "ui/ui_internal.h"
 #include "util/tty_secret.h"
 #include "util/xalloc.h"
@@ -62,12 +64,6 @@ static void password_typed(struct ui *u, const char *answer, void *ctx)
 	ready(u);
 }
 
-static int has_secret_source(const struct account *a)
-{
-	return a->password != NULL || a->password_command != NULL ||
-	       a->oauth_token_command != NULL;
-}
-
 static void account_chosen(struct ui *u, const char *answer, void *ctx)
 {
 	struct err e = { ERR_NONE, "" };
@@ -89,7 +85,7 @@ static void account_chosen(struct ui *u, const char *answer, void *ctx)
 		ui_note(u, 1, "%s", e.msg);
 		return;
 	}
-	if (!has_secret_source(u->next_app->account)) {
+	if (!account_has_secret_source(u->next_app->account)) {
 		struct ui_prompt_spec spec = { .done = password_typed, .secret = 1 };
 		ui_prompt_text(u, &spec, NULL, "Password for %s:", u->next_app->account->login);
 		return;
@@ -109,6 +105,36 @@ static void account_chosen(struct ui *u, const char *answer, void *ctx)
 		return;
 	}
 	ready(u);
+}
+
+static void log_out_confirmed(struct ui *u, void *ctx)
+{
+	(void)ctx;
+	u->login_path = xstrdup(u->app->config.path);
+	u->login_account = xstrdup(u->app->account->name);
+	u->quit = 1;
+}
+
+void ui_account_log_out(struct ui *u)
+{
+	if (u->compose != NULL) {
+		ui_note(u, 0, "A message is being written: send it, postpone it or discard it first.");
+		return;
+	}
+	ui_prompt_yesno(u, log_out_confirmed, NULL, "Log out of %s?", u->account_name);
+}
+
+int ui_log_in_after(struct app **next, char *path, char *account, struct err *e)
+{
+	struct app *a = xcalloc(1, sizeof *a);
+	int rc = ui_log_in(a, path, account, e);
+
+	free(path);
+	free(account);
+	*next = rc == 0 ? a : NULL;
+	if (rc != 0)
+		free(a);
+	return rc < 0 ? -1 : 0;
 }
 
 void ui_account_switch(struct ui *u)

@@ -59,6 +59,7 @@ static const struct action_info {
 	[ACT_SUBMIT] = { "submit", "Next field; on the last one, log in" },
 	[ACT_LOG_IN] = { "log-in", "Test the login now, then save the account" },
 	[ACT_SWITCH_ACCOUNT] = { "switch-account", "Switch to another account (Tab completes)" },
+	[ACT_LOG_OUT] = { "log-out", "Log out, then the login screen (asks)" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
@@ -185,6 +186,7 @@ static const struct binding defaults[] = {
 	{ ON_C, KEY_CTRL('L'), ACT_REDRAW },
 	{ ON_C, 'Q', ACT_QUIT },
 	{ ON_F | ON_I | ON_P, 'X', ACT_SWITCH_ACCOUNT },
+	{ ON_F | ON_I | ON_P, 'Z', ACT_LOG_OUT },
 	{ ON_L, '\t', ACT_NEXT_FIELD },
 	{ ON_L, FN(KEY_DOWN), ACT_NEXT_FIELD },
 	{ ON_L, FN(KEY_BTAB), ACT_PREV_FIELD },

@@ -64,6 +64,7 @@ enum ui_action {
 	ACT_SUBMIT,
 	ACT_LOG_IN,
 	ACT_SWITCH_ACCOUNT,
+	ACT_LOG_OUT,
 	ACT_COUNT,
 };
 

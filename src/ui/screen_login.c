@@ -1,7 +1,9 @@
-/* The first-run screen: the account form (line editors for the text, choices
- * for the provider and TLS modes), its own turn of the event loop, the login
- * test on an account worker of its own, the question whether to keep the
- * password in the file, and the hand-over to the client. */
+/* The login screen: on the first run the account form (line editors for the
+ * text, choices for the provider and TLS modes), after a log-out the choice
+ * of the config's account and its password; its own turn of the event loop,
+ * the login test on an account worker of its own, on the first run the
+ * question whether to keep the password in the file, and the hand-over to
+ * the client. */
 #include "ui/screen_login.h"
 
 #include <signal.h>
@@ -19,6 +21,7 @@
 #include "ui/draw.h"
 #include "ui/loop.h"
 #include "ui/ui_internal.h"
+#include "util/tty_secret.h"
 #include "util/xalloc.h"
 
 enum field_kind { FIELD_TEXT, FIELD_SECRET, FIELD_CHOICE };
@@ -61,9 +64,15 @@ static const char *const smtp_ports[] = { "465", "587" };
 #define VALUE_COL 17
 
 struct login {
+	/* After a log-out: the config's accounts to choose from (the account
+	 * field is a choice), and no file to write. */
+	int existing;
+	struct config cfg;
+
 	struct lineedit text[SETUP_FIELD_COUNT];   /* the text fields */
 	int choice[SETUP_FIELD_COUNT];             /* the choice fields: an index */
 	int focus;
+	int focus_y;                /* the focused field's row, as last drawn */
 	int provider_chosen;        /* the user picked one: the address no longer guesses */
 	const char *path;           /* where the file goes; NULL: the default */
 	char *path_shown;           /* terminal-safe */
@@ -117,9 +126,22 @@ static int is_other(const struct login *l)
 	return l->choice[SETUP_PROVIDER] == PROVIDER_OTHER;
 }
 
+static const struct account *chosen_account(const struct login *l)
+{
+	return &l->cfg.accounts[l->choice[SETUP_ACCOUNT]];
+}
+
 static int visible(const struct login *l, int f)
 {
+	if (l->existing)
+		return f == SETUP_ACCOUNT ||
+		       (f == SETUP_PASSWORD && !account_has_secret_source(chosen_account(l)));
 	return is_other(l) || f < SETUP_IMAP_HOST || f > SETUP_SMTP_TLS;
+}
+
+static enum field_kind kind_of(const struct login *l, int f)
+{
+	return l->existing && f == SETUP_ACCOUNT ? FIELD_CHOICE : form[f].kind;
 }
 
 static int last_field(const struct login *l)
@@ -131,13 +153,17 @@ static int last_field(const struct login *l)
 	return f;
 }
 
-static size_t nchoices(int f)
+static size_t nchoices(const struct login *l, int f)
 {
+	if (f == SETUP_ACCOUNT)
+		return l->cfg.naccounts;
 	return f == SETUP_PROVIDER ? sizeof provider_names / sizeof provider_names[0] : 2;
 }
 
-static const char *choice_name(int f, int i)
+static const char *choice_name(const struct login *l, int f, int i)
 {
+	if (f == SETUP_ACCOUNT)
+		return l->cfg.accounts[i].name;
 	return f == SETUP_PROVIDER ? provider_names[i] : tls_names[i];
 }
 
@@ -149,7 +175,7 @@ static void guess_provider(struct login *l)
 
 	if (l->provider_chosen)
 		return;
-	for (size_t i = 0; i < nchoices(SETUP_PROVIDER); i++)
+	for (size_t i = 0; i < nchoices(l, SETUP_PROVIDER); i++)
 		if (provider_ids[i] == p)
 			l->choice[SETUP_PROVIDER] = (int)i;
 }
@@ -187,7 +213,7 @@ static void set_choice(struct login *l, int f, int i)
  * one starting with it. */
 static void choice_key(struct login *l, int key)
 {
-	int f = l->focus, n = (int)nchoices(f), c = l->choice[f];
+	int f = l->focus, n = (int)nchoices(l, f), c = l->choice[f];
 
 	if (key == (KEY_FN | KEY_RIGHT) || key == ' ') {
 		set_choice(l, f, (c + 1) % n);
@@ -198,7 +224,7 @@ static void choice_key(struct login *l, int key)
 		return;
 	}
 	for (int i = 1; i <= n; i++)
-		if (key > 0 && key < 128 && choice_name(f, (c + i) % n)[0] == key) {
+		if (key > 0 && key < 128 && choice_name(l, f, (c + i) % n)[0] == key) {
 			set_choice(l, f, (c + i) % n);
 			return;
 		}
@@ -263,26 +289,71 @@ static void reap_stopped(struct login *l)
 	}
 }
 
-static void check_start(struct login *l)
+/* The first run: an app over the form's values. */
+static int open_new(struct login *l, struct err *e)
 {
 	const char *values[SETUP_FIELD_COUNT];
-	struct err e = { ERR_NONE, "" };
-	const struct account *acct;
 	int bad = l->focus;
 
-	if (l->check != NULL)
-		return;
 	if (l->focus == SETUP_ADDRESS)
 		guess_provider(l);
 	for (int f = 0; f < SETUP_FIELD_COUNT; f++)
-		values[f] = form[f].kind == FIELD_CHOICE ? choice_name(f, l->choice[f])
+		values[f] = form[f].kind == FIELD_CHOICE ? choice_name(l, f, l->choice[f])
 							 : l->text[f].text;
 	l->check_app = xcalloc(1, sizeof *l->check_app);
-	if (setup_open(l->check_app, values, l->path, &bad, &e) != 0) {
+	if (setup_open(l->check_app, values, l->path, &bad, e) != 0) {
 		free(l->check_app);
 		l->check_app = NULL;
 		if (bad >= 0 && bad < SETUP_FIELD_COUNT && visible(l, bad))
 			l->focus = bad;
+		return -1;
+	}
+	return 0;
+}
+
+/* After a log-out: an app over the file for the account chosen, with the
+ * password typed, or the one its password command prints. */
+static int open_existing(struct login *l, struct err *e)
+{
+	struct app *a = xcalloc(1, sizeof *a);
+	int rc = 0;
+
+	if (app_open(a, l->path, chosen_account(l)->name, e) != 0) {
+		free(a);
+		return -1;
+	}
+	if (!account_has_secret_source(a->account)) {
+		if (l->text[SETUP_PASSWORD].len == 0)
+			rc = err_set(e, ERR_AUTH, "the password is missing");
+		else
+			a->secret = xstrdup(l->text[SETUP_PASSWORD].text);
+	} else {
+		/* A password command may ask on the terminal (gpg, pass): the
+		 * screen steps aside for it, as it does at start. */
+		def_prog_mode();
+		endwin();
+		rc = app_fetch_secret(a, e);
+		reset_prog_mode();
+		clearok(curscr, TRUE);
+		refresh();
+	}
+	if (rc != 0) {
+		app_close(a);
+		free(a);
+		return -1;
+	}
+	l->check_app = a;
+	return 0;
+}
+
+static void check_start(struct login *l)
+{
+	struct err e = { ERR_NONE, "" };
+	const struct account *acct;
+
+	if (l->check != NULL)
+		return;
+	if ((l->existing ? open_existing(l, &e) : open_new(l, &e)) != 0) {
 		note(l, 1, "%s", e.msg);
 		return;
 	}
@@ -322,6 +393,16 @@ static void check_reply(struct login *l, struct worker_reply *r)
 {
 	if (r->id != l->check_id || !is_final(r))
 		return;
+	if (r->kind == WORKER_DONE && l->existing) {
+		/* The file is there already: the app tested is the client's. */
+		struct app *a = l->check_app;
+		l->check_app = NULL;
+		check_end(l);
+		*l->out = *a;
+		free(a);
+		l->done = 1;
+		return;
+	}
 	if (r->kind == WORKER_DONE) {
 		l->asking_store = 1;
 		/* The file's name is on the form, and too long for this line. */
@@ -334,9 +415,9 @@ static void check_reply(struct login *l, struct worker_reply *r)
 		return;
 	}
 	/* Where the fix most likely is. */
-	if (r->err.code == ERR_AUTH)
+	if (r->err.code == ERR_AUTH && visible(l, SETUP_PASSWORD))
 		l->focus = SETUP_PASSWORD;
-	else if (r->err.code == ERR_TLS)
+	else if (r->err.code == ERR_TLS && visible(l, SETUP_CA_FILE))
 		l->focus = SETUP_CA_FILE;
 	note(l, 1, "%s", r->err.msg);
 }
@@ -371,7 +452,7 @@ static void field_key(struct login *l, int key)
 		note(l, 0, "Testing the login (^G stops)");
 		return;
 	}
-	if (form[l->focus].kind == FIELD_CHOICE) {
+	if (kind_of(l, l->focus) == FIELD_CHOICE) {
 		choice_key(l, key);
 		return;
 	}
@@ -453,10 +534,11 @@ static void draw_choices(const struct login *l, int f, int y, attr_t attr)
 {
 	int x = VALUE_COL;
 
-	for (size_t i = 0; i < nchoices(f) && x < COLS; i++) {
-		char item[32];
+	for (size_t i = 0; i < nchoices(l, f) && x < COLS; i++) {
+		char item[80];
 		int sel = (int)i == l->choice[f];
-		snprintf(item, sizeof item, "%s%s%s ", sel ? "[" : " ", choice_name(f, (int)i),
+		/* Account names come from the file: letters, digits and ._@+- only. */
+		snprintf(item, sizeof item, "%s%s%s ", sel ? "[" : " ", choice_name(l, f, (int)i),
 			 sel ? "]" : " ");
 		x += draw_text(y, x, COLS - x, item, sel ? attr | A_BOLD : attr);
 	}
@@ -484,18 +566,27 @@ static const char *preset_value(const struct login *l, int f, char *buf, size_t 
  * when it is a choice. */
 static int draw_form(struct login *l)
 {
-	int cursor = -1, bottom = LINES - 3;
+	int cursor = -1, bottom = LINES - 3, y = FORM_TOP, x;
 	char buf[16];
 
-	int x;
-
-	draw_text(2, 2, COLS - 2, "Welcome to skua. Set up an account; its login is tested before "
-				  "it is saved.", draw_attr(ROLE_NORMAL));
+	draw_text(2, 2, COLS - 2,
+		  l->existing ? "Logged out. Log in to an account of the config file."
+			      : "Welcome to skua. Set up an account; its login is tested before "
+				"it is saved.",
+		  draw_attr(ROLE_NORMAL));
 	x = 2 + draw_text(3, 2, COLS - 2, "Config file: ", draw_attr(ROLE_NORMAL));
 	draw_text(3, x, COLS - x, l->path_shown, draw_attr(ROLE_HEADER));
-	for (int f = 0; f < SETUP_FIELD_COUNT && FORM_TOP + f < bottom; f++) {
-		int y = FORM_TOP + f, focus = f == l->focus;
+	for (int f = 0; f < SETUP_FIELD_COUNT && y < bottom; f++, y++) {
+		int focus = f == l->focus;
 		attr_t attr = draw_attr(visible(l, f) ? ROLE_NORMAL : ROLE_DIM);
+
+		/* After a log-out only the account and its password are asked. */
+		if (l->existing && !visible(l, f)) {
+			y--;
+			continue;
+		}
+		if (focus)
+			l->focus_y = y;
 
 		draw_text(y, 2, VALUE_COL - 3, form[f].label, focus ? draw_attr(ROLE_HEADER) : attr);
 		if (focus)
@@ -503,7 +594,7 @@ static int draw_form(struct login *l)
 		if (!visible(l, f))
 			draw_text(y, VALUE_COL, COLS - VALUE_COL, preset_value(l, f, buf, sizeof buf),
 				  attr);
-		else if (form[f].kind == FIELD_CHOICE)
+		else if (kind_of(l, f) == FIELD_CHOICE)
 			draw_choices(l, f, y, attr);
 		else if (focus)
 			cursor = lineedit_draw(&l->text[f], y, VALUE_COL, COLS - VALUE_COL - 1,
@@ -511,8 +602,11 @@ static int draw_form(struct login *l)
 		else
 			lineedit_draw(&l->text[f], y, VALUE_COL, COLS - VALUE_COL - 1, attr);
 	}
-	if (FORM_TOP + SETUP_FIELD_COUNT + 1 < bottom)
-		draw_text(FORM_TOP + SETUP_FIELD_COUNT + 1, 2, COLS - 2, form[l->focus].help,
+	if (y + 1 < bottom)
+		draw_text(y + 1, 2, COLS - 2,
+			  !l->existing                ? form[l->focus].help
+			  : l->focus == SETUP_ACCOUNT ? "Left and Right choose"
+						      : "Not shown; kept for this run only",
 			  draw_attr(ROLE_DIM));
 	return cursor;
 }
@@ -539,16 +633,18 @@ static void login_redraw(void *ctx)
 	else
 		cursor = draw_form(l);
 	draw_row(LINES - 2, draw_attr(ROLE_STATUS));
-	draw_text(LINES - 2, 1, COLS - 2, "skua | first run: no config file yet",
+	draw_text(LINES - 2, 1, COLS - 2,
+		  l->existing ? "skua | logged out" : "skua | first run: no config file yet",
 		  draw_attr(ROLE_STATUS));
 	if (l->asking_quit)
-		draw_text(LINES - 1, 0, COLS, "Quit without saving an account? (y/n)",
+		draw_text(LINES - 1, 0, COLS,
+			  l->existing ? "Quit skua? (y/n)" : "Quit without saving an account? (y/n)",
 			  draw_attr(ROLE_NORMAL));
 	else
 		draw_text(LINES - 1, 0, COLS, l->note,
 			  draw_attr(l->note_error ? ROLE_ERROR : ROLE_NORMAL));
 	if (cursor >= 0 && !l->asking_quit && !l->asking_store && l->help.screen != SCREEN_HELP) {
-		move(FORM_TOP + l->focus, cursor < COLS ? cursor : COLS - 1);
+		move(l->focus_y, cursor < COLS ? cursor : COLS - 1);
 		curs_set(1);
 	} else {
 		curs_set(0);
@@ -607,24 +703,52 @@ static void login_free(struct login *l)
 	for (int f = 0; f < SETUP_FIELD_COUNT; f++)
 		lineedit_free(&l->text[f]);
 	free(l->path_shown);
+	config_free(&l->cfg);
+}
+
+static int login_run(struct login *l, struct app *a, struct err *e)
+{
+	if (ui_start_screen(e) != 0) {
+		if (!isendwin())
+			endwin();
+		login_free(l);
+		return -1;
+	}
+	l->out = a;
+	loop_run(&login_ops, l, l->fds, 1);
+	login_free(l);
+	if (l->done)
+		return 0;
+	loop_signals_restore();
+	endwin();
+	return 1;
 }
 
 int ui_first_run(struct app *a, const char *config_path, const char *account, struct err *e)
 {
 	struct login l;
 
-	if (ui_start_screen(e) != 0) {
-		if (!isendwin())
-			endwin();
+	login_init(&l, config_path, account);
+	return login_run(&l, a, e);
+}
+
+int ui_log_in(struct app *a, const char *config_path, const char *account, struct err *e)
+{
+	struct login l;
+	int rc;
+
+	login_init(&l, config_path, NULL);
+	rc = config_load(config_path, &l.cfg, e);
+	if (rc == 0 && l.cfg.naccounts == 0)
+		rc = err_set(e, ERR_CONFIG, "%s defines no account", config_path);
+	if (rc != 0) {
+		login_free(&l);
 		return -1;
 	}
-	login_init(&l, config_path, account);
-	l.out = a;
-	loop_run(&login_ops, &l, l.fds, 1);
-	login_free(&l);
-	if (l.done)
-		return 0;
-	loop_signals_restore();
-	endwin();
-	return 1;
+	l.existing = 1;
+	for (size_t i = 0; account != NULL && i < l.cfg.naccounts; i++)
+		if (strcmp(l.cfg.accounts[i].name, account) == 0)
+			l.choice[SETUP_ACCOUNT] = (int)i;
+	l.focus = visible(&l, SETUP_PASSWORD) ? SETUP_PASSWORD : SETUP_ACCOUNT;
+	return login_run(&l, a, e);
 }

@@ -580,6 +580,7 @@ static void loop_key(void *ctx, int key)
 		break;
 	case ACT_CANCEL: cancel_running(u); return;
 	case ACT_SWITCH_ACCOUNT: ui_account_switch(u); return;
+	case ACT_LOG_OUT: ui_account_log_out(u); return;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		u->dirty = 1;
@@ -772,12 +773,12 @@ start:
 	fds[0] = worker_fd(u.worker);
 	fds[1] = u.watch != NULL ? watch_thread_fd(u.watch) : -1;
 	loop_run(&ui_loop_ops, &u, fds, 2);
-	if (!u.switch_ready) {
+	if (!u.switch_ready && u.login_path == NULL) {
 		loop_signals_restore();
 		endwin();
 	}
-	/* A switch waits for the message being written (account_switch.c), so
-	 * only a quit has one to keep. */
+	/* Switching and logging out are refused while a message is being
+	 * written (account_switch.c), so only a quit has one to keep. */
 	label = ui_compose_save_dead(&u);
 	if (label != NULL)
 		fprintf(stderr, "skua: the message being written was kept in %s\n", label);
@@ -802,7 +803,12 @@ start:
 		free(a);
 	}
 	/* The old account's worker and watcher have stopped: the same start
-	 * again, on the account switched to. */
+	 * again, on the account switched to or logged in to. */
+	rc = u.login_path != NULL ? ui_log_in_after(&next, u.login_path, u.login_account, &e) : 0;
+	if (rc < 0) {
+		fprintf(stderr, "skua: %s\n", e.msg);
+		return e.code != ERR_NONE ? (int)e.code : ERR_CONFIG;
+	}
 	if (next != NULL) {
 		a = next;
 		goto start;

@@ -174,6 +174,9 @@ struct ui {
 	 * loop and ui_main starts the client again on it. */
 	struct app *next_app;
 	int switch_ready;
+	/* Logging out: the config file and account the login screen offers
+	 * once this account's connections are closed; ui_main frees them. */
+	char *login_path, *login_account;
 
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
@@ -260,6 +263,13 @@ void ui_save_attachments(struct ui *u);
 /* account_switch.c: asks which account, opens it and gets its password;
  * then the loop ends and ui_main runs the client on it. */
 void ui_account_switch(struct ui *u);
+/* Asks, then ends the loop: ui_main closes the account's connections and
+ * shows the login screen (ui_log_in_after). */
+void ui_account_log_out(struct ui *u);
+/* After a log-out (ui_main): the login screen over path, then *next is the
+ * app logged in to (NULL when the user quit). Frees path and account.
+ * Returns 0, or -1 with e set. */
+int ui_log_in_after(struct app **next, char *path, char *account, struct err *e);
 
 /* prompt.c: questions on the message line. A new prompt replaces an open
  * one. */

@@ -4,7 +4,8 @@
 # for it on the message line, one with a password command runs it; the old
 # account's connections (worker and watcher) are closed on the server before
 # the new account's folder list shows; an unknown name, the same account or
-# an empty password leave the current account running.
+# an empty password leave the current account running. Z logs out to the
+# login screen, which logs in to an account of the file again.
 . "${SKUA_TOP_SRCDIR:?}/tests/cli/lib.sh"
 . "$SKUA_TOP_SRCDIR/tests/tui/tmux.sh"
 need_mailsys
@@ -77,7 +78,35 @@ check "gina's connections were closed" wait_sessions gina@example.org 0
 check "frank is connected again" wait_sessions frank@example.org 2
 keys '?'
 check "help lists the key" sh -c "for i in \$(seq 1 50); do tmux -S '$sock' capture-pane -p | grep -Eq '^ +X +switch-account +Switch to another account' && exit 0; sleep 0.1; done; exit 1"
-keys q q
-check "q quits with status 0" wait_for "EXITED=0"
-check "and every connection is closed" wait_sessions frank@example.org 0
+keys q
+
+# Z logs out: the connections close and the login screen offers the file's
+# accounts; one without a password source asks for it there.
+keys Z
+check "Z asks first" wait_for "Log out of frank? (y/n)"
+keys n
+check "n stays" wait_for "Not done."
+check "connected still" wait_sessions frank@example.org 2
+keys Z y
+check "y logs out to the login screen" wait_for "Logged out. Log in to an account of the config file."
+check "the connections were closed" wait_sessions frank@example.org 0
+check "the account logged out of is chosen" sh -c "tmux -S '$sock' capture-pane -p | grep -q 'Account name *\[frank\]  *gina'"
+check "a password command needs no password field" sh -c "! tmux -S '$sock' capture-pane -p | grep -q Password"
+keys Right
+check "Right chooses the next account" sh -c "for i in \$(seq 1 50); do tmux -S '$sock' capture-pane -p | grep -q 'Account name *frank  *\[gina\]' && exit 0; sleep 0.1; done; exit 1"
+check "whose password is asked" wait_for "Password"
+keys Enter Enter
+check "an empty password is refused here" wait_for "the password is missing"
+keys "$MAILSYS_PASS_gina" Enter
+check "the login works and the client follows" wait_for "Account gina <gina@example.org>" 300
+check "gina is connected" wait_sessions gina@example.org 2
+keys Z y
+wait_for "Logged out." >/dev/null
+check "logged out of gina" wait_sessions gina@example.org 0
+keys Escape
+check "Esc asks before quitting" wait_for "Quit skua? (y/n)"
+keys y
+check "and quits with status 0" wait_for "EXITED=0"
+check "no connection of gina is left" wait_sessions gina@example.org 0
+check "nor of frank" wait_sessions frank@example.org 0
 finish
