@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/viewer.h"
 #include "util/paths.h"
 #include "util/xalloc.h"
 
@@ -46,6 +47,7 @@ int app_open_config(struct app *a, struct config *c, const char *account, struct
 	free(log_path);
 	if (a->metrics == NULL)
 		goto fail;
+	viewer_load_mailcap(&a->mailcap);
 	return 0;
 fail:
 	config_free(&a->config);
@@ -57,6 +59,7 @@ void app_close(struct app *a)
 {
 	account_secret_free(a->secret);
 	metrics_sink_free(a->metrics);
+	mailcap_clear(&a->mailcap);
 	config_free(&a->config);
 	memset(a, 0, sizeof *a);
 }

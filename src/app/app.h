@@ -5,6 +5,7 @@
 #define SKUA_APP_APP_H
 
 #include "conf/config.h"
+#include "mail/mailcap.h"
 #include "net/imap_session.h"
 #include "net/metrics.h"
 #include "net/smtp_session.h"
@@ -21,6 +22,7 @@ struct app {
 	char *secret;                    /* fetched once per run; zeroed when freed */
 	app_ask_secret_fn ask_secret;
 	void *ask_ctx;
+	struct mailcap mailcap;          /* the user's mailcap files, read by app_open */
 };
 
 /* Loads the config (path NULL: the default) and picks the account (NULL: the

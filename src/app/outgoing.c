@@ -248,16 +248,19 @@ static int remove_draft(struct imap_session *s, const struct app_outgoing *o, st
 }
 
 int app_outgoing_send(struct app *a, struct imap_session *s, const struct app_outgoing *o,
-		      struct app_send_report *report, struct err *e)
+		      const struct app_send_watch *watch, struct app_send_report *report,
+		      struct err *e)
 {
 	struct compose_attachment *atts = xcalloc(o->natts + 1, sizeof *atts);
 	struct compose_draft d = draft_view(o, atts);
 	struct err we = { ERR_NONE, "" };
-	int rc = app_send_on(a, s, &d, report, e);
+	int rc = app_send_on(a, s, &d, watch, report, e);
 
 	free(atts);
 	if (rc != 0)
 		return rc;
+	if (s == NULL)
+		return 0;
 	if (o->answers_folder != NULL &&
 	    app_action_flags(s, o->answers_folder, &o->answers_uid, 1, 1, MSG_ANSWERED, &we) != 0)
 		add_warning(&report->warning, "the message answered was not marked", we.msg);

@@ -67,7 +67,8 @@ struct app_outgoing *app_outgoing_from_draft(const struct mail_message *m, const
  * message and removes the replaced draft; failures of those two come back
  * in report->warning, the mail having left. */
 int app_outgoing_send(struct app *a, struct imap_session *s, const struct app_outgoing *o,
-		      struct app_send_report *report, struct err *e);
+		      const struct app_send_watch *watch, struct app_send_report *report,
+		      struct err *e);
 /* Stores it in the Drafts folder (\Draft \Seen, Bcc kept) and removes the
  * draft it replaces; *folder gets the Drafts folder's name (caller frees). */
 int app_outgoing_postpone(struct app *a, struct imap_session *s, const struct app_outgoing *o,

@@ -36,11 +36,12 @@ static void store_sent_copy(struct app *a, struct imap_session *session,
 int app_send(struct app *a, const struct compose_draft *draft, struct app_send_report *report,
 	     struct err *e)
 {
-	return app_send_on(a, NULL, draft, report, e);
+	return app_send_on(a, NULL, draft, NULL, report, e);
 }
 
 int app_send_on(struct app *a, struct imap_session *session, const struct compose_draft *draft,
-		struct app_send_report *report, struct err *e)
+		const struct app_send_watch *watch, struct app_send_report *report,
+		struct err *e)
 {
 	struct compose_draft d = *draft;
 	struct compose_result msg;
@@ -59,8 +60,13 @@ int app_send_on(struct app *a, struct imap_session *session, const struct compos
 		compose_result_free(&msg);
 		return -1;
 	}
+	if (watch != NULL && watch->session != NULL)
+		watch->session(smtp, watch->ctx);
 	rc = smtp_send(smtp, d.from_addr, (const char *const *)msg.rcpts, msg.nrcpts, msg.message.s,
-		       msg.message.len, NULL, NULL, e);
+		       msg.message.len, watch != NULL ? watch->progress : NULL,
+		       watch != NULL ? watch->ctx : NULL, e);
+	if (watch != NULL && watch->session != NULL)
+		watch->session(NULL, watch->ctx);
 	smtp_session_close(smtp);
 	if (rc == 0) {
 		report->message_id = xstrdup(msg.message_id);

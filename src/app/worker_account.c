@@ -11,6 +11,7 @@
 #include "app/folders.h"
 #include "app/messages.h"
 #include "app/notify.h"
+#include "app/viewer.h"
 #include "app/worker.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -331,6 +332,8 @@ static int run_fetch(struct account_worker *x, struct worker *w, const struct wo
 						  req->folder, req->uids[0], on_progress, &c, e);
 	if (final->message == NULL)
 		return -1;
+	/* Here, off the UI thread: the program may take a while. */
+	viewer_render_html(&x->app->mailcap, final->message);
 	/* As `skua read` does: the notifier hears of every message read. */
 	app_notify(x->app, NOTIFY_RECEIVED, "Email read: %s, %s", final->message->from,
 		   final->message->subject);
@@ -366,11 +369,54 @@ static int run_move(struct account_worker *x, const struct worker_req *req,
 	return 0;
 }
 
+struct send_ctx {
+	struct account_worker *x;
+	struct worker *w;
+	uint64_t id;
+	uint64_t last_progress;
+};
+
+static void cancel_smtp(void *arg)
+{
+	conn_cancel(smtp_session_conn(arg));
+}
+
+/* The cancel key reaches the submission connection while it is open, the
+ * IMAP one (for the Sent copy) again after. */
+static void send_session(struct smtp_session *smtp, void *ctx)
+{
+	struct send_ctx *c = ctx;
+
+	if (smtp != NULL)
+		worker_set_cancel_hook(c->w, cancel_smtp, smtp);
+	else if (c->x->s != NULL)
+		worker_set_cancel_hook(c->w, cancel_conn, c->x);
+	else
+		worker_set_cancel_hook(c->w, NULL, NULL);
+}
+
+static void send_progress(size_t sent, size_t total, void *ctx)
+{
+	struct send_ctx *c = ctx;
+	uint64_t now = clock_mono_us();
+	struct worker_reply *r;
+
+	if (sent < total && now - c->last_progress < PROGRESS_US)
+		return;
+	c->last_progress = now;
+	r = worker_reply_new(c->id, WORKER_PROGRESS);
+	r->done = sent;
+	r->total = total;
+	worker_reply_post(c->w, r);
+}
+
 static int run_send(struct account_worker *x, struct worker *w, const struct worker_req *req,
 		    struct worker_reply *final, struct err *e)
 {
 	struct app_send_report report;
 	struct err ie = { ERR_NONE, "" };
+	struct send_ctx c = { x, w, req->id, 0 };
+	const struct app_send_watch watch = { send_session, send_progress, &c };
 
 	if (req->out == NULL)
 		return err_set(e, ERR_INTERNAL, "sending needs a message");
@@ -378,7 +424,9 @@ static int run_send(struct account_worker *x, struct worker *w, const struct wor
 	 * Sent needs the session. */
 	if (ensure_session(x, w, &ie) != 0 && ie.code == ERR_CANCELLED)
 		return err_set(e, ERR_CANCELLED, "cancelled");
-	if (app_outgoing_send(x->app, x->s, req->out, &report, e) != 0)
+	if (worker_cancelled(w))
+		return err_set(e, ERR_CANCELLED, "cancelled");
+	if (app_outgoing_send(x->app, x->s, req->out, &watch, &report, e) != 0)
 		return -1;
 	final->dest = report.sent_folder;
 	report.sent_folder = NULL;

@@ -27,6 +27,10 @@ struct mail_message {
 	 * From/Date/Subject/To/Cc, its attachments joining atts. */
 	char *body;
 	int body_from_html;       /* 1 if body was rendered from text/html */
+	/* The HTML (UTF-8) the body was rendered from, when the body is that
+	 * one text/html part alone, for a better renderer (app/viewer.c);
+	 * else NULL. */
+	char *html;
 	struct mail_attachment *atts;
 	size_t natts;
 	struct mail_message_priv *priv;   /* parse tree and raw copy, for attachment data */

@@ -10,6 +10,7 @@
 
 #include "mail/reply.h"
 #include "mail/safe_text.h"
+#include "ui/draw.h"
 #include "ui/editor.h"
 #include "ui/ui_internal.h"
 #include "util/fileio.h"
@@ -342,12 +343,19 @@ static void follow_send(struct ui *u, const struct app_outgoing *o)
 	}
 }
 
-void ui_compose_done(struct ui *u, struct worker_reply *r)
+void ui_compose_reply(struct ui *u, struct worker_reply *r)
 {
 	struct ui_compose *c = u->compose;
 	int sent;
 
 	if (c == NULL || r->id != c->busy_id)
+		return;
+	if (r->kind == WORKER_PROGRESS) {
+		c->sent = r->done;
+		c->total = r->total;
+		return;
+	}
+	if (r->kind != WORKER_DONE && r->kind != WORKER_ERROR && r->kind != WORKER_CANCELLED)
 		return;
 	sent = c->busy_kind == WORKER_REQ_SEND;
 	c->busy_id = 0;
@@ -379,6 +387,7 @@ static void post(struct ui *u, enum worker_req_kind kind)
 
 	req->out = app_outgoing_dup(c->out);
 	c->busy_kind = kind;
+	c->sent = c->total = 0;
 	c->busy_id = ui_post(u, req, 0);
 	u->dirty = 1;
 }
@@ -402,12 +411,26 @@ void ui_compose_postpone(struct ui *u)
 		post(u, WORKER_REQ_POSTPONE);
 }
 
-const char *ui_compose_busy(const struct ui *u)
+const char *ui_compose_busy(struct ui *u)
 {
-	if (u->compose == NULL || u->compose->busy_id == 0)
+	struct ui_compose *c = u->compose;
+	char done[16], total[16], cancel[16] = "";
+	int key;
+
+	if (c == NULL || c->busy_id == 0)
 		return NULL;
-	return u->compose->busy_kind == WORKER_REQ_SEND ? "Sending the message..."
-							 : "Postponing the message to Drafts...";
+	if (c->busy_kind != WORKER_REQ_SEND)
+		return "Postponing the message to Drafts...";
+	if (c->total == 0)
+		return "Sending the message...";
+	if (keys_of_action(SCREEN_COMPOSE, ACT_CANCEL, &key, 1) > 0)
+		keys_name(key, cancel, sizeof cancel);
+	draw_size(done, sizeof done, c->sent);
+	draw_size(total, sizeof total, c->total);
+	snprintf(c->busy_text, sizeof c->busy_text, "Sending the message: %s of %s (%zu%%)%s%s%s",
+		 done, total, c->sent * 100 / c->total, cancel[0] ? ", " : "", cancel,
+		 cancel[0] ? " cancels" : "");
+	return c->busy_text;
 }
 
 static void quit_yes(struct ui *u, void *ctx)

@@ -152,7 +152,7 @@ int screen_compose_action(struct ui *u, enum ui_action a)
 		return 0;
 	o = c->out;
 	if (c->busy_id != 0) {
-		ui_note(u, 0, "%s", ui_compose_busy(u));
+		ui_note(u, 0, "Wait: %s", ui_compose_busy(u));
 		return 1;
 	}
 	switch (a) {

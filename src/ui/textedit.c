@@ -261,8 +261,6 @@ static enum textedit_result vertical(struct textedit *t, long rows)
 
 static enum textedit_result edit_key(struct textedit *t, int key, int height)
 {
-	size_t r = row_of(t, t->cur);
-
 	switch (key) {
 	case KEY_CTRL('X'): return TEXTEDIT_DONE;
 	case KEY_FN | KEY_UP:
@@ -278,10 +276,11 @@ static enum textedit_result edit_key(struct textedit *t, int key, int height)
 	case KEY_CTRL('B'): t->cur = prev_char(t, t->cur); return TEXTEDIT_MOVED;
 	case KEY_FN | KEY_RIGHT:
 	case KEY_CTRL('F'): t->cur = next_char(t, t->cur); return TEXTEDIT_MOVED;
+	/* Home and End go by lines as typed, not by rows on the screen. */
 	case KEY_FN | KEY_HOME:
-	case KEY_CTRL('A'): t->cur = t->rows[r]; return TEXTEDIT_MOVED;
+	case KEY_CTRL('A'): t->cur = line_start(t, t->cur); return TEXTEDIT_MOVED;
 	case KEY_FN | KEY_END:
-	case KEY_CTRL('E'): t->cur = row_end(t, r); return TEXTEDIT_MOVED;
+	case KEY_CTRL('E'): t->cur = line_end(t, t->cur); return TEXTEDIT_MOVED;
 	case KEY_FN | KEY_BACKSPACE:
 		if (t->cur == 0)
 			return TEXTEDIT_MOVED;

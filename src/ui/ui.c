@@ -17,6 +17,7 @@
 #include "ui/draw.h"
 #include "ui/loop.h"
 #include "ui/screen_login.h"
+#include "ui/ui_config.h"
 #include "ui/ui_internal.h"
 #include "util/clock.h"
 #include "util/tty_secret.h"
@@ -136,6 +137,7 @@ void ui_open_folder(struct ui *u, const char *name, const char *display)
 	if (u->newer_id != 0)
 		worker_cancel(u->worker, u->newer_id);
 	u->fetch_id = 0;
+	u->fetch_for = ACT_NONE;
 	u->newer_id = 0;
 	u->newer_again = 0;
 	screen_pager_clear(u);
@@ -488,8 +490,7 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			break;
 		case WORKER_REQ_SEND:
 		case WORKER_REQ_POSTPONE:
-			if (final)
-				ui_compose_done(u, r);
+			ui_compose_reply(u, r);
 			break;
 		case WORKER_REQ_LOGOUT:
 		case WORKER_REQ_CHECK:
@@ -512,9 +513,10 @@ static void loop_replies(void *ctx)
 	ui_newmail_take(u);
 }
 
-static int busy(const struct ui *u)
+static int busy(struct ui *u)
 {
-	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0;
+	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0 ||
+	       ui_compose_busy(u) != NULL;
 }
 
 static void cancel_running(struct ui *u)
@@ -529,6 +531,8 @@ static void cancel_running(struct ui *u)
 		worker_cancel(u->worker, u->open_id);
 	if (u->fetch_id != 0)
 		worker_cancel(u->worker, u->fetch_id);
+	if (u->compose != NULL && u->compose->busy_id != 0)
+		worker_cancel(u->worker, u->compose->busy_id);
 	ui_note(u, 0, "Cancelling...");
 }
 
@@ -735,6 +739,20 @@ start:
 	/* Not over the screen of the first run or of a switched-from account. */
 	for (size_t i = 0; stdscr == NULL && i < a->config.nwarnings; i++)
 		fprintf(stderr, "skua: warning: %s\n", a->config.warnings[i]);
+	/* Each account's start reads the file again: its lines replace the
+	 * last account's. */
+	keys_reset();
+	draw_reset_colors();
+	if (ui_config_apply(&a->config, &e) != 0) {
+		if (stdscr != NULL && !isendwin()) {
+			loop_signals_restore();
+			endwin();
+		}
+		fprintf(stderr, "skua: %s\n", e.msg);
+		app_close(a);
+		free(a);
+		return ERR_CONFIG;
+	}
 	/* A password command may ask on the terminal: before curses takes it. */
 	a->ask_secret = tty_secret_ask;
 	if (app_fetch_secret(a, &e) != 0) {

@@ -64,6 +64,8 @@ struct ui_compose {
 	char **asking;               /* the address field a question is open for */
 	uint64_t busy_id;            /* SEND or POSTPONE in flight, 0 if none */
 	enum worker_req_kind busy_kind;
+	size_t sent, total;          /* bytes of the message submitted so far */
+	char busy_text[128];
 };
 
 struct ui;
@@ -138,6 +140,10 @@ struct ui {
 	size_t nlines;
 	int lines_width;             /* the width the lines were wrapped for */
 	size_t pager_top;
+	/* An attachment's text from a copiousoutput mailcap entry, shown in
+	 * place of the message until back; NULL when the message is shown. */
+	char *pager_view;
+	char *pager_view_title;      /* "Attachment: [2] name (type)", not yet sanitized */
 
 	/* Help. */
 	size_t help_top;
@@ -236,6 +242,9 @@ void screen_pager_open(struct ui *u);
 /* A fetched message arrived for uid; the pager owns m now. */
 void screen_pager_show(struct ui *u, uint32_t uid, struct mail_message *m);
 void screen_pager_clear(struct ui *u);
+/* Shows text (owned now, not yet sanitized) under title in place of the
+ * message; back returns to the message. */
+void screen_pager_show_view(struct ui *u, char *title, char *text);
 void screen_help_draw(struct ui *u);
 int screen_help_action(struct ui *u, enum ui_action a);
 /* Shows the statistics, reading the metrics log of earlier runs once. */
@@ -260,6 +269,9 @@ int ui_newmail_stop(struct ui *u);
  * to, then saves it. */
 void ui_save_attachments(struct ui *u);
 
+/* open_attachment.c: asks which attachment of the shown message (when
+ * several) and opens it through its mailcap entry. */
+void ui_open_attachment(struct ui *u);
 /* account_switch.c: asks which account, opens it and gets its password;
  * then the loop ends and ui_main runs the client on it. */
 void ui_account_switch(struct ui *u);
@@ -289,14 +301,14 @@ void ui_prompt_draw(struct ui *u);
 void ui_compose_start(struct ui *u, enum ui_action how);
 /* The message a FETCH brought for how (ui.fetch_for); takes m. */
 void ui_compose_fetched(struct ui *u, enum ui_action how, uint32_t uid, struct mail_message *m);
-/* The final reply to a SEND or POSTPONE. */
-void ui_compose_done(struct ui *u, struct worker_reply *r);
+/* A reply to a SEND or POSTPONE: progress, then the final one. */
+void ui_compose_reply(struct ui *u, struct worker_reply *r);
 /* The built-in editor takes every key while it is open: 1 if it took key. */
 int ui_compose_key(struct ui *u, int key);
 /* Quitting with a message being written asks first; 1 when it asked. */
 int ui_compose_quit(struct ui *u);
 /* What the message line says while a SEND or POSTPONE runs, or NULL. */
-const char *ui_compose_busy(const struct ui *u);
+const char *ui_compose_busy(struct ui *u);
 /* At exit: a message still being written is kept in dead.letter under the
  * state folder, and its path returned (caller frees), or NULL. */
 char *ui_compose_save_dead(struct ui *u);
