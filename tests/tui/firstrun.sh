@@ -1,8 +1,9 @@
 #!/bin/sh
 # The first-run screen against the real servers: skua with no config shows
 # the account form; a server that never answers leaves the screen live (help
-# opens, ^G stops the test at once); a wrong password and then a CA that does
-# not sign the server's certificate give clear errors with every field kept;
+# opens, ^G stops the test at once); a port where nothing listens, a wrong
+# password and a CA that does not sign the server's certificate give clear
+# errors with every field kept;
 # the right values log in, the password stays out of the file (the default),
 # and the folder list follows without a restart. The file is mode 0600 and
 # the next start goes straight to the folder list. With -F naming a missing
@@ -64,8 +65,13 @@ keys C-g
 check "^G stops the test at once" wait_for "The test was stopped."
 check "the server field kept its text" test "$(field 'IMAP server' | awk '{print $NF}')" = 127.0.0.1
 
+# A port where nothing listens.
+keys Up Up Up Up Up Up C-u localhost Down C-u 1 C-x
+check "a server that cannot be reached is said so" wait_for "cannot connect to localhost port 1"
+check "the cursor stays on the port" sh -c "tmux -S '$sock' capture-pane -p | grep -q '^> IMAP port'"
+
 # The right server, the wrong password.
-keys Up Up Up Up Up Up C-u localhost Down C-u "$MAILSYS_IMAPS_PORT" C-x
+keys C-u "$MAILSYS_IMAPS_PORT" C-x
 check "a wrong password is refused clearly" wait_for "login as $user refused"
 check "the cursor is on the password" sh -c "tmux -S '$sock' capture-pane -p | grep -q '^> Password'"
 check "the name is kept" test "$(field 'Your name' | sed 's/^. Your name *//; s/ *$//')" = "Gina Test"
