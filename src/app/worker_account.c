@@ -470,8 +470,32 @@ static int run_request(struct account_worker *x, struct worker *w, const struct 
 		return app_outgoing_postpone(x->app, x->s, req->out, &final->dest, e);
 	case WORKER_REQ_SEND:
 	case WORKER_REQ_LOGOUT:
+	case WORKER_REQ_CHECK:
 		break;
 	}
+	return 0;
+}
+
+/* A new IMAP login (not a kept session, which would prove nothing about the
+ * password just typed), then SMTP: its connect, EHLO and AUTH are the
+ * submission server's whole login. Both are closed again, so a stopped
+ * worker has nothing left to log out of. */
+static int run_check(struct account_worker *x, struct worker *w, struct err *e)
+{
+	struct smtp_session *smtp;
+	int rc;
+
+	drop_session(x, w);
+	rc = ensure_session(x, w, e);
+	drop_session(x, w);
+	if (rc != 0)
+		return -1;
+	smtp = app_smtp_connect(x->app, e);
+	if (smtp == NULL)
+		return -1;
+	smtp_session_close(smtp);
+	if (worker_cancelled(w))
+		return err_set(e, ERR_CANCELLED, "cancelled");
 	return 0;
 }
 
@@ -485,6 +509,8 @@ static int account_run(void *ctx, struct worker *w, const struct worker_req *req
 		drop_session(x, w);
 		return 0;
 	}
+	if (req->kind == WORKER_REQ_CHECK)
+		return run_check(x, w, e);
 	x->fresh = 0;
 	rc = run_request(x, w, req, final, e);
 	/* A server that closed an idle connection shows up on the first command

@@ -45,6 +45,7 @@ const char *worker_req_kind_name(enum worker_req_kind kind)
 	case WORKER_REQ_SEND: return "send";
 	case WORKER_REQ_POSTPONE: return "postpone";
 	case WORKER_REQ_LOGOUT: return "log out";
+	case WORKER_REQ_CHECK: return "test the login";
 	}
 	return "request";
 }

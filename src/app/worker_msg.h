@@ -37,6 +37,8 @@ enum worker_req_kind {
 	WORKER_REQ_SEND,     /* out: submit it, copy to Sent, mark the answered, drop the draft */
 	WORKER_REQ_POSTPONE, /* out: store it in Drafts, drop the draft it replaces */
 	WORKER_REQ_LOGOUT,   /* LOGOUT and close; a later request connects again */
+	WORKER_REQ_CHECK,    /* log in to IMAP, then to SMTP (connect, EHLO, AUTH), and
+			      * log out of both: the first-run screen's test */
 };
 
 struct worker_req {

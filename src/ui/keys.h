@@ -14,6 +14,7 @@ enum ui_screen {
 	SCREEN_HELP,
 	SCREEN_STATS,
 	SCREEN_COMPOSE,
+	SCREEN_LOGIN,    /* the first-run screen: a form, so letters are text */
 	SCREEN_COUNT,
 };
 
@@ -59,6 +60,12 @@ enum ui_action {
 	ACT_SEND,
 	ACT_POSTPONE,
 	ACT_OPEN_ATTACHMENT,
+	ACT_NEXT_FIELD,
+	ACT_PREV_FIELD,
+	ACT_SUBMIT,
+	ACT_LOG_IN,
+	ACT_SWITCH_ACCOUNT,
+	ACT_LOG_OUT,
 	ACT_COUNT,
 };
 
@@ -74,7 +81,7 @@ const char *keys_action_name(enum ui_action a);
 const char *keys_action_note(enum ui_action a, enum ui_screen s);
 /* ACT_NONE if name is no action. */
 enum ui_action keys_action_by_name(const char *name);
-/* "folders", "index", "pager", "help", "stats", "compose". */
+/* "folders", "index", "pager", "help", "stats", "compose", "login". */
 const char *keys_screen_name(enum ui_screen s);
 
 /* The action bound to key on screen, ACT_NONE if none. */

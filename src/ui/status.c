@@ -24,6 +24,7 @@ static const enum ui_action hint_actions[SCREEN_COUNT][8] = {
 	[SCREEN_STATS] = { ACT_BACK, ACT_DOWN, ACT_UP, ACT_REFRESH, ACT_HELP },
 	[SCREEN_COMPOSE] = { ACT_SEND, ACT_EDIT_BODY, ACT_ATTACH, ACT_EDIT_TO, ACT_EDIT_SUBJECT,
 			     ACT_POSTPONE, ACT_BACK, ACT_HELP },
+	[SCREEN_LOGIN] = { ACT_NEXT_FIELD, ACT_SUBMIT, ACT_LOG_IN, ACT_QUIT, ACT_HELP },
 };
 
 void status_hints(enum ui_screen s, char *buf, size_t size)

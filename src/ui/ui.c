@@ -16,6 +16,7 @@
 #include "mail/safe_text.h"
 #include "ui/draw.h"
 #include "ui/loop.h"
+#include "ui/screen_login.h"
 #include "ui/ui_config.h"
 #include "ui/ui_internal.h"
 #include "util/clock.h"
@@ -263,59 +264,6 @@ int ui_delete(struct ui *u, struct msg_summary *m)
 	return 1;
 }
 
-static void set_folders(struct ui *u, const struct imap_folder *f, size_t n)
-{
-	char *keep = u->folder_cursor < u->nfolders
-			     ? xstrdup(u->folders[u->folder_cursor].name) : NULL;
-
-	for (size_t i = 0; i < u->nfolders; i++) {
-		free(u->folders[i].name);
-		free(u->folders[i].display);
-	}
-	free(u->folders);
-	u->folders = xcalloc(n ? n : 1, sizeof *u->folders);
-	u->nfolders = n;
-	u->folder_cursor = 0;
-	for (size_t i = 0; i < n; i++) {
-		u->folders[i].name = xstrdup(f[i].name);
-		u->folders[i].display = safe_text_terminal(f[i].display, 0);
-		u->folders[i].flags = f[i].flags;
-		if (keep != NULL && strcmp(keep, f[i].name) == 0)
-			u->folder_cursor = i;
-	}
-	free(keep);
-}
-
-static void connect_reply(struct ui *u, struct worker_reply *r)
-{
-	switch (r->kind) {
-	case WORKER_FOLDERS:
-		set_folders(u, r->folders, r->nfolders);
-		break;
-	case WORKER_FOLDER_STATUS:
-		if (r->index < u->nfolders) {
-			u->folders[r->index].counted = r->status_ok ? 1 : -1;
-			u->folders[r->index].messages = r->messages;
-			u->folders[r->index].unseen = r->unseen;
-		}
-		break;
-	case WORKER_DONE:
-		u->connect_id = 0;
-		u->connected = 1;
-		break;
-	case WORKER_ERROR:
-		u->connect_id = 0;
-		ui_note(u, 1, "%s", r->err.msg);
-		break;
-	case WORKER_CANCELLED:
-		u->connect_id = 0;
-		ui_note(u, 0, "Connecting was cancelled; $ tries again.");
-		break;
-	default:
-		break;
-	}
-}
-
 /* Keeps the folder list's counts in step with what the index shows. */
 void ui_update_folder_counts(struct ui *u)
 {
@@ -519,7 +467,7 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 		switch (p->kind) {
 		case WORKER_REQ_CONNECT:
 			if (r->id == u->connect_id)
-				connect_reply(u, r);
+				screen_folders_connect_reply(u, r);
 			break;
 		case WORKER_REQ_OPEN:
 			/* Replies of a load the user left behind are dropped. */
@@ -545,6 +493,7 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			ui_compose_reply(u, r);
 			break;
 		case WORKER_REQ_LOGOUT:
+		case WORKER_REQ_CHECK:
 			break;
 		}
 		if (final)
@@ -634,6 +583,8 @@ static void loop_key(void *ctx, int key)
 		handled = screen_stats_action(u, a);
 		break;
 	case ACT_CANCEL: cancel_running(u); return;
+	case ACT_SWITCH_ACCOUNT: ui_account_switch(u); return;
+	case ACT_LOG_OUT: ui_account_log_out(u); return;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		u->dirty = 1;
@@ -648,6 +599,7 @@ static void loop_key(void *ctx, int key)
 		case SCREEN_HELP: handled = screen_help_action(u, a); break;
 		case SCREEN_STATS: handled = screen_stats_action(u, a); break;
 		case SCREEN_COMPOSE: handled = screen_compose_action(u, a); break;
+		case SCREEN_LOGIN:
 		case SCREEN_COUNT: break;
 		}
 	}
@@ -692,6 +644,7 @@ static void loop_redraw(void *ctx)
 	case SCREEN_HELP: screen_help_draw(u); break;
 	case SCREEN_STATS: screen_stats_draw(u); break;
 	case SCREEN_COMPOSE: screen_compose_draw(u); break;
+	case SCREEN_LOGIN:
 	case SCREEN_COUNT: break;
 	}
 	status_draw(u);
@@ -741,9 +694,10 @@ static void ui_free_state(struct ui *u)
 	free(u->account_name);
 }
 
-static int start_screen(struct err *e)
+int ui_start_screen(struct err *e)
 {
-	if (initscr() == NULL)
+	/* The first-run screen may have taken the terminal already. */
+	if (stdscr == NULL && initscr() == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot set up the terminal");
 	cbreak();
 	noecho();
@@ -759,10 +713,10 @@ static int start_screen(struct err *e)
 int ui_main(const char *config_path, const char *account)
 {
 	struct ui u;
-	struct app *a;
+	struct app *a, *next;
 	struct err e = { ERR_NONE, "" };
 	char *label;
-	int stuck, fds[2];
+	int rc, stuck, fds[2];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "skua: the full-screen client needs a terminal; give a command "
@@ -771,14 +725,29 @@ int ui_main(const char *config_path, const char *account)
 	}
 	/* The app outlives this function if the worker cannot be stopped. */
 	a = xcalloc(1, sizeof *a);
-	if (app_open(a, config_path, account, &e) != 0) {
-		fprintf(stderr, "skua: %s\n", e.msg);
+	rc = app_open(a, config_path, account, &e);
+	if (rc == CONFIG_MISSING)
+		rc = ui_first_run(a, config_path, account, &e);
+	if (rc != 0) {
 		free(a);
+		if (rc > 0)
+			return 0;
+		fprintf(stderr, "skua: %s\n", e.msg);
 		return e.code != ERR_NONE ? (int)e.code : ERR_CONFIG;
 	}
-	for (size_t i = 0; i < a->config.nwarnings; i++)
+start:
+	/* Not over the screen of the first run or of a switched-from account. */
+	for (size_t i = 0; stdscr == NULL && i < a->config.nwarnings; i++)
 		fprintf(stderr, "skua: warning: %s\n", a->config.warnings[i]);
+	/* Each account's start reads the file again: its lines replace the
+	 * last account's. */
+	keys_reset();
+	draw_reset_colors();
 	if (ui_config_apply(&a->config, &e) != 0) {
+		if (stdscr != NULL && !isendwin()) {
+			loop_signals_restore();
+			endwin();
+		}
 		fprintf(stderr, "skua: %s\n", e.msg);
 		app_close(a);
 		free(a);
@@ -805,7 +774,7 @@ int ui_main(const char *config_path, const char *account)
 	u.addrbook = addrbook_load(label);
 	free(label);
 	u.worker = worker_new_account(a, &e);
-	if (u.worker == NULL || start_screen(&e) != 0) {
+	if (u.worker == NULL || ui_start_screen(&e) != 0) {
 		if (!isendwin())
 			endwin();
 		fprintf(stderr, "skua: %s\n", e.msg);
@@ -822,8 +791,12 @@ int ui_main(const char *config_path, const char *account)
 	fds[0] = worker_fd(u.worker);
 	fds[1] = u.watch != NULL ? watch_thread_fd(u.watch) : -1;
 	loop_run(&ui_loop_ops, &u, fds, 2);
-	loop_signals_restore();
-	endwin();
+	if (!u.switch_ready && u.login_path == NULL) {
+		loop_signals_restore();
+		endwin();
+	}
+	/* Switching and logging out are refused while a message is being
+	 * written (account_switch.c), so only a quit has one to keep. */
 	label = ui_compose_save_dead(&u);
 	if (label != NULL)
 		fprintf(stderr, "skua: the message being written was kept in %s\n", label);
@@ -837,10 +810,26 @@ int ui_main(const char *config_path, const char *account)
 		worker_free(u.worker);
 		watch_thread_free(u.watch);
 	}
+	next = u.switch_ready ? u.next_app : NULL;
+	if (next == NULL && u.next_app != NULL)
+		app_close(u.next_app);
+	if (next == NULL)
+		free(u.next_app);
 	ui_free_state(&u);
 	if (!stuck) {
 		app_close(a);
 		free(a);
+	}
+	/* The old account's worker and watcher have stopped: the same start
+	 * again, on the account switched to or logged in to. */
+	rc = u.login_path != NULL ? ui_log_in_after(&next, u.login_path, u.login_account, &e) : 0;
+	if (rc < 0) {
+		fprintf(stderr, "skua: %s\n", e.msg);
+		return e.code != ERR_NONE ? (int)e.code : ERR_CONFIG;
+	}
+	if (next != NULL) {
+		a = next;
+		goto start;
 	}
 	return 0;
 }

@@ -80,6 +80,7 @@ struct ui_prompt_spec {
 	 * line); NULL: none. */
 	lineedit_candidate_fn complete;
 	char complete_sep;
+	int secret;             /* a password: drawn as '*', wiped after the answer */
 	void *ctx;              /* borrowed; must live until the answer */
 };
 
@@ -174,6 +175,14 @@ struct ui {
 	/* Writing: the message on the compose screen, the addresses known. */
 	struct ui_compose *compose;  /* NULL when none is being written */
 	struct addrbook *addrbook;
+	/* Switching accounts (account_switch.c): the next account's app, opened
+	 * while this one runs; once its secret is had, switch_ready ends the
+	 * loop and ui_main starts the client again on it. */
+	struct app *next_app;
+	int switch_ready;
+	/* Logging out: the config file and account the login screen offers
+	 * once this account's connections are closed; ui_main frees them. */
+	char *login_path, *login_account;
 
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
@@ -186,6 +195,9 @@ struct ui {
 int ui_body_rows(void);
 
 /* ui.c */
+/* Takes the terminal for the full-screen client (curses modes, colours, the
+ * signal pipe); once it has, calling it again only sets the modes again. */
+int ui_start_screen(struct err *e);
 void ui_note(struct ui *u, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Posts req and remembers it; returns its id. */
 uint64_t ui_post(struct ui *u, struct worker_req *req, uint32_t uid);
@@ -213,6 +225,8 @@ int ui_delete(struct ui *u, struct msg_summary *m);
 /* Screens: draw the body rows, and handle an action (1 if handled). */
 void screen_folders_draw(struct ui *u);
 int screen_folders_action(struct ui *u, enum ui_action a);
+/* A reply to the CONNECT request: the folder list, its counts, the outcome. */
+void screen_folders_connect_reply(struct ui *u, struct worker_reply *r);
 void screen_index_draw(struct ui *u);
 int screen_index_action(struct ui *u, enum ui_action a);
 /* Keeps the cursor on cursor_uid after the list changed. */
@@ -258,6 +272,16 @@ void ui_save_attachments(struct ui *u);
 /* open_attachment.c: asks which attachment of the shown message (when
  * several) and opens it through its mailcap entry. */
 void ui_open_attachment(struct ui *u);
+/* account_switch.c: asks which account, opens it and gets its password;
+ * then the loop ends and ui_main runs the client on it. */
+void ui_account_switch(struct ui *u);
+/* Asks, then ends the loop: ui_main closes the account's connections and
+ * shows the login screen (ui_log_in_after). */
+void ui_account_log_out(struct ui *u);
+/* After a log-out (ui_main): the login screen over path, then *next is the
+ * app logged in to (NULL when the user quit). Frees path and account.
+ * Returns 0, or -1 with e set. */
+int ui_log_in_after(struct app **next, char *path, char *account, struct err *e);
 
 /* prompt.c: questions on the message line. A new prompt replaces an open
  * one. */
