@@ -52,7 +52,8 @@ void ui_note(struct ui *u, int error, const char *fmt, ...)
 	snprintf(u->note, sizeof u->note, "%s", safe);
 	free(safe);
 	u->note_error = error;
-	u->note_until_us = error ? 0 : clock_mono_us() + NOTE_US;
+	u->note_set_us = clock_mono_us();
+	u->note_until_us = error ? 0 : u->note_set_us + NOTE_US;
 	if (!error)
 		loop_timer_at(u->note_until_us, note_expired, u);
 	u->dirty = 1;

@@ -188,6 +188,7 @@ struct ui {
 	char note[512];              /* terminal-safe */
 	int note_error;
 	uint64_t note_until_us;      /* 0: until replaced */
+	uint64_t note_set_us;        /* when it was written (monotonic) */
 	char op[160];                /* what the worker is doing, terminal-safe */
 };
 
