@@ -176,7 +176,9 @@ struct imap_resync_ops {
 };
 /* Selects folder read-only and reports what changed since known. *reset is
  * 1 when the UIDVALIDITY differs (nothing is reported: the cache is void).
- * mode AUTO (or one the server lacks) falls back to the best offered. New
+ * mode AUTO (or one the server lacks) falls back to the best offered; a
+ * HIGHESTMODSEQ that cannot hold every change since known's (none, lower,
+ * or unmoved while messages came or went) falls back to FULL. New
  * messages are the caller's: imap_fetch_summaries from known->uidnext.
  * Records "imap_select", "imap_unselect" and "imap_enable" (QRESYNC is
  * enabled once per session, outside any folder), "imap_resync_flags",

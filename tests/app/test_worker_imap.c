@@ -2,7 +2,8 @@
  * counts, open a folder streamed in batches with progress, fetch a message,
  * change flags, move to another folder and to Trash, refuse a missing UID,
  * cancel a running load and go on with a new connection, log out, test a
- * login as the first-run screen does. */
+ * login as the first-run screen does; a warm open, and a warm open cut short
+ * after its resync then run again, as the worker retries it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include "app/app.h"
+#include "app/folder_sync.h"
 #include "app/worker.h"
 #include "util/xalloc.h"
 
@@ -504,6 +506,114 @@ static void test_warm_open(void **state)
 	unlink(path);
 }
 
+/* A sync whose connection is cut once the resync reported a change. */
+struct cut {
+	struct imap_session *s;
+	int flags_seen;
+};
+
+static int cut_summary(const struct app_summary *m, void *ctx)
+{
+	(void)m;
+	(void)ctx;
+	return 0;
+}
+
+static void cut_vanished(uint32_t uid, void *ctx)
+{
+	(void)uid;
+	(void)ctx;
+}
+
+static void cut_flags(uint32_t uid, unsigned flags, void *ctx)
+{
+	struct cut *c = ctx;
+
+	(void)uid;
+	(void)flags;
+	c->flags_seen++;
+	if (c->s != NULL)
+		conn_cancel(imap_session_conn(c->s));
+}
+
+static const struct app_sync_ops cut_ops = {
+	.summary = cut_summary,
+	.vanished = cut_vanished,
+	.flags = cut_flags,
+};
+
+static int find_flagged(const struct store_msg *m, void *ctx)
+{
+	int *flagged = ctx;
+
+	if (m->uid == 2)
+		*flagged = (m->flags & MSG_FLAGGED) != 0;
+	return 0;
+}
+
+/* The worker runs an OPEN again on a new connection when the first one
+ * dies: the second run writes the flag change the first one had found. */
+static void test_sync_retry_keeps_flag_changes(void **state)
+{
+	char box[80], dbpath[300], *note = NULL;
+	struct err e = { 0 };
+	struct store *st;
+	struct app_sync *y;
+	struct cut c = { 0 };
+	int flagged = -1;
+	(void)state;
+
+	snprintf(box, sizeof box, "worker-%d-retry", (int)getpid());
+	snprintf(dbpath, sizeof dbpath, "%s/retry.db", cache_dir);
+	assert_int_equal(run("%s mailbox create -u " USER " '%s'", env("MAILSYS_DOVEADM"), box), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(run("printf 'Subject: retry %d\\r\\n\\r\\nx\\r\\n' | %s save -u " USER
+				     " -m '%s'", i, env("MAILSYS_DOVEADM"), box), 0);
+	st = store_open(dbpath, &note, &e);
+	assert_non_null(st);
+	free(note);
+
+	/* The first open fills the cache. */
+	y = app_sync_new(st, box, IMAP_RESYNC_AUTO);
+	app_sync_load(y, &cut_ops, &c);
+	c.s = app_imap_connect(&app, &e);
+	assert_non_null(c.s);
+	struct imap_session *first = c.s;
+	c.s = NULL;
+	assert_int_equal(app_sync_run(y, first, &cut_ops, &c, &e), 0);
+	imap_session_close(first);
+	app_sync_free(y);
+
+	/* Another client flags one and delivers one; the new one makes the
+	 * next open fetch after its resync, where its connection is cut. */
+	assert_int_equal(run("%s flags add -u " USER " '\\Flagged' mailbox '%s' uid 2",
+			     env("MAILSYS_DOVEADM"), box), 0);
+	assert_int_equal(run("printf 'Subject: retry new\\r\\n\\r\\nx\\r\\n' | %s save -u " USER
+			     " -m '%s'", env("MAILSYS_DOVEADM"), box), 0);
+	y = app_sync_new(st, box, IMAP_RESYNC_AUTO);
+	assert_int_equal(app_sync_load(y, &cut_ops, &c), 3);
+	c.s = app_imap_connect(&app, &e);
+	assert_non_null(c.s);
+	assert_int_not_equal(app_sync_run(y, c.s, &cut_ops, &c, &e), 0);
+	assert_int_equal(c.flags_seen, 1);
+	imap_session_close(c.s);
+
+	/* The retry on a new connection, with the same sync. */
+	c.s = NULL;
+	c.flags_seen = 0;
+	err_clear(&e);
+	struct imap_session *again = app_imap_connect(&app, &e);
+	assert_non_null(again);
+	assert_int_equal(app_sync_run(y, again, &cut_ops, &c, &e), 0);
+	imap_session_close(again);
+	app_sync_free(y);
+
+	assert_int_equal(store_folder_read(st, box, find_flagged, &flagged, &e), 0);
+	assert_int_equal(flagged, 1);
+	store_close(st);
+	run("%s mailbox delete -u " USER " '%s' >/dev/null 2>&1", env("MAILSYS_DOVEADM"), box);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_logout_then_reconnect),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_warm_open),
+		cmocka_unit_test(test_sync_retry_keeps_flag_changes),
 	};
 
 	if (env("MAILSYS_IMAPS_PORT") == NULL || env("SKUA_MAILSYS_DIR") == NULL) {
