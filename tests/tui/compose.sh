@@ -76,6 +76,7 @@ keys "$T/rep" Tab
 check "Tab completes the path" wait_for "Attach file: $T/report.txt"
 keys Enter
 check "the attachment is listed" wait_for "report.txt"
+check "with its type" wait_for "report.txt  text/plain"
 check "with its count" wait_for "Attachments: 1"
 keys y
 check "y sends" wait_for "Sent; copy in Sent."
