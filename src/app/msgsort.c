@@ -1,0 +1,194 @@
+/* Sorting display positions: a stable LSD radix sort for the numeric keys,
+ * and a multikey quicksort (Bentley and Sedgewick) for the texts, which
+ * compares each shared prefix once instead of once per comparison. */
+#include "app/msgsort.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/xalloc.h"
+
+const char *msgsort_name(enum msgsort_key k)
+{
+	switch (k) {
+	case MSGSORT_DATE: return "date";
+	case MSGSORT_FROM: return "from";
+	case MSGSORT_SUBJECT: return "subject";
+	case MSGSORT_SIZE: return "size";
+	case MSGSORT_UID: return "unsorted";
+	}
+	return "?";
+}
+
+static int fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+const char *msgsort_subject_base(const char *subject)
+{
+	static const char *const prefixes[] = { "re:", "fwd:", "fw:", "aw:" };
+	const char *p = subject != NULL ? subject : "";
+	int again = 1;
+
+	while (again) {
+		again = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+			size_t len = strlen(prefixes[i]);
+			if (strncasecmp(p, prefixes[i], len) == 0) {
+				p += len;
+				again = 1;
+				break;
+			}
+		}
+	}
+	return p;
+}
+
+/* Two passes of 16 bits; stable, so equal keys keep the order they came in
+ * (the date order). */
+static void radix_sort(uint32_t *pos, uint32_t *keys, size_t n)
+{
+	uint32_t *tpos = xreallocarray(NULL, n, sizeof *tpos);
+	uint32_t *tkeys = xreallocarray(NULL, n, sizeof *tkeys);
+	size_t *count = xmalloc(65537 * sizeof *count);
+
+	for (int shift = 0; shift < 32; shift += 16) {
+		for (size_t i = 0; i < 65537; i++)
+			count[i] = 0;
+		for (size_t i = 0; i < n; i++)
+			count[((keys[i] >> shift) & 0xffff) + 1]++;
+		for (size_t i = 1; i < 65537; i++)
+			count[i] += count[i - 1];
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[(keys[i] >> shift) & 0xffff]++;
+			tpos[at] = pos[i];
+			tkeys[at] = keys[i];
+		}
+		for (size_t i = 0; i < n; i++) {
+			pos[i] = tpos[i];
+			keys[i] = tkeys[i];
+		}
+	}
+	free(count);
+	free(tkeys);
+	free(tpos);
+}
+
+struct skey {
+	const unsigned char *s;
+	uint32_t pos;
+};
+
+static int cmp_pos(const void *pa, const void *pb)
+{
+	const struct skey *a = pa, *b = pb;
+
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Full comparison from character d on; equal texts keep the date order. */
+static int cmp_from(const struct skey *a, const struct skey *b, size_t d)
+{
+	for (;; d++) {
+		int x = fold(a->s[d]), y = fold(b->s[d]);
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (x == 0)
+			break;
+	}
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static void swap(struct skey *a, size_t i, size_t j)
+{
+	struct skey t = a[i];
+
+	a[i] = a[j];
+	a[j] = t;
+}
+
+static int median3(int x, int y, int z)
+{
+	if (x > y) {
+		int t = x;
+		x = y;
+		y = t;
+	}
+	return z <= x ? x : z >= y ? y : z;
+}
+
+/* a[0..n) share their first d characters. */
+static void mkqs(struct skey *a, size_t n, size_t d)
+{
+	while (n > 1) {
+		if (n < 12) {
+			for (size_t i = 1; i < n; i++)
+				for (size_t j = i; j > 0 && cmp_from(&a[j - 1], &a[j], d) > 0; j--)
+					swap(a, j - 1, j);
+			return;
+		}
+		int p = median3(fold(a[0].s[d]), fold(a[n / 2].s[d]), fold(a[n - 1].s[d]));
+		size_t lt = 0, i = 0, gt = n;
+		while (i < gt) {
+			int c = fold(a[i].s[d]);
+			if (c < p)
+				swap(a, lt++, i++);
+			else if (c > p)
+				swap(a, i, --gt);
+			else
+				i++;
+		}
+		mkqs(a, lt, d);
+		mkqs(a + gt, n - gt, d);
+		if (p == 0) {
+			/* The texts ended together: equal, so the date order. */
+			qsort(a + lt, gt - lt, sizeof *a, cmp_pos);
+			return;
+		}
+		a += lt;
+		n = gt - lt;
+		d++;
+	}
+}
+
+static void text_sort(const struct msglist *l, uint32_t *pos, size_t n, enum msgsort_key key)
+{
+	struct skey *k = xreallocarray(NULL, n ? n : 1, sizeof *k);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct msg_summary *m = msglist_at(l, pos[i]);
+		const char *s = key == MSGSORT_FROM ? m->from : msgsort_subject_base(m->subject);
+		k[i].s = (const unsigned char *)(s != NULL ? s : "");
+		k[i].pos = pos[i];
+	}
+	mkqs(k, n, 0);
+	for (size_t i = 0; i < n; i++)
+		pos[i] = k[i].pos;
+	free(k);
+}
+
+void msgsort_positions(const struct msglist *l, uint32_t *pos, size_t n, enum msgsort_key key,
+		       int reverse)
+{
+	if (n > 1 && (key == MSGSORT_SIZE || key == MSGSORT_UID)) {
+		uint32_t *keys = xreallocarray(NULL, n, sizeof *keys);
+		for (size_t i = 0; i < n; i++) {
+			const struct msg_summary *m = msglist_at(l, pos[i]);
+			keys[i] = key == MSGSORT_SIZE ? m->size : m->uid;
+		}
+		radix_sort(pos, keys, n);
+		free(keys);
+	} else if (n > 1 && (key == MSGSORT_FROM || key == MSGSORT_SUBJECT)) {
+		text_sort(l, pos, n, key);
+	}
+	if (reverse)
+		for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+			uint32_t t = pos[i];
+			pos[i] = pos[j - 1];
+			pos[j - 1] = t;
+		}
+}

@@ -1,0 +1,35 @@
+/* The index's sort orders (mutt's sort: date, from, subject, size, or the
+ * folder's own order), applied to an array of display positions of a
+ * msglist, never to the summaries themselves. Built for 100000 messages:
+ * numbers sort by radix, texts by a multikey quicksort over the shared
+ * prefixes that mailing lists produce. */
+#ifndef SKUA_APP_MSGSORT_H
+#define SKUA_APP_MSGSORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/msglist.h"
+
+enum msgsort_key {
+	MSGSORT_DATE,      /* INTERNALDATE: the list's own display order */
+	MSGSORT_FROM,      /* the sender as shown, ASCII case folded */
+	MSGSORT_SUBJECT,   /* the subject without Re:/Fwd: prefixes, case folded */
+	MSGSORT_SIZE,
+	MSGSORT_UID,       /* the folder's order of arrival ("unsorted") */
+};
+
+/* "date", "from", ...; the name status lines use. */
+const char *msgsort_name(enum msgsort_key k);
+
+/* Reorders pos[0..n) (display positions of l, ascending on entry) by key;
+ * equal keys keep the date order, and reverse turns the whole result
+ * around. O(n) for numbers, O(n log n) comparisons of characters for texts. */
+void msgsort_positions(const struct msglist *l, uint32_t *pos, size_t n, enum msgsort_key key,
+		       int reverse);
+
+/* The subject as the sort compares it: past any "Re:", "Fwd:", "Fw:" and
+ * "Aw:" prefixes (any ASCII case) and the blanks after them. */
+const char *msgsort_subject_base(const char *subject);
+
+#endif
