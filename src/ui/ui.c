@@ -524,6 +524,8 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			if (final)
 				change_reply(u, p, r);
 			break;
+		case WORKER_REQ_COPY:
+		case WORKER_REQ_SEARCH:
 		case WORKER_REQ_LOGOUT:
 			break;
 		}
