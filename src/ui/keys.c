@@ -39,6 +39,11 @@ static const struct action_info {
 	[ACT_UNDO] = { "undo", "Undo the last move or delete" },
 	[ACT_SAVE_ATTACHMENTS] = { "save-attachments", "Save attachments (asks which, and where)" },
 	[ACT_LIMIT] = { "limit", "Show only messages matching a pattern" },
+	[ACT_SAVE_MESSAGE] = { "save-message", "Move the message to another folder" },
+	[ACT_COPY_MESSAGE] = { "copy-message", "Copy the message to another folder" },
+	[ACT_SEARCH] = { "search-server", "Show only what a server search finds" },
+	[ACT_SORT] = { "sort-mailbox", "Sort by date, from, subject, size" },
+	[ACT_SORT_REVERSE] = { "sort-reverse", "Sort in reverse order" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
@@ -129,6 +134,11 @@ static const struct binding defaults[] = {
 	{ ON_ALL, KEY_CTRL('L'), ACT_REDRAW },
 	{ ON_ALL, 'S', ACT_STATS },
 	{ ON_I, 'l', ACT_LIMIT },
+	{ ON_I | ON_P, 's', ACT_SAVE_MESSAGE },
+	{ ON_I | ON_P, 'C', ACT_COPY_MESSAGE },
+	{ ON_I, '/', ACT_SEARCH },
+	{ ON_I, 'o', ACT_SORT },
+	{ ON_I, 'O', ACT_SORT_REVERSE },
 };
 
 static struct binding *table;

@@ -137,6 +137,9 @@ static void limit_done(struct ui *u, const char *answer, void *ctx)
 		ui_note(u, 1, "%s", e.msg);
 		return;
 	}
+	/* "all" shows all: a server search ends with the limit. */
+	if (msgview_limit(u->view) == NULL)
+		ui_search_clear(u);
 	msgview_update(u->view, u->msgs);
 	/* The cursor stays on its message when it still matches, else on the
 	 * next one shown. */
@@ -211,6 +214,17 @@ int screen_index_action(struct ui *u, enum ui_action a)
 		return 1;
 	case ACT_LIMIT:
 		screen_index_limit(u);
+		return 1;
+	case ACT_SAVE_MESSAGE:
+	case ACT_COPY_MESSAGE:
+		ui_move_ask(u, m, a == ACT_COPY_MESSAGE);
+		return 1;
+	case ACT_SEARCH:
+		ui_search_ask(u);
+		return 1;
+	case ACT_SORT:
+	case ACT_SORT_REVERSE:
+		ui_sort_ask(u, a == ACT_SORT_REVERSE);
 		return 1;
 	case ACT_FLAG:
 		ui_toggle_flag(u, m, MSG_FLAGGED);
