@@ -256,7 +256,8 @@ enum msgsort_key msgview_sort(const struct msgview *v, int *reverse)
 int msgview_matches(const struct msgview *v, const struct msg_summary *m)
 {
 	if (v->search != NULL &&
-	    bsearch(&m->uid, v->found, v->nfound, sizeof *v->found, cmp_uid) == NULL)
+	    (v->nfound == 0 ||
+	     bsearch(&m->uid, v->found, v->nfound, sizeof *v->found, cmp_uid) == NULL))
 		return 0;
 	for (size_t i = 0; i < v->nterms; i++) {
 		const struct term *t = &v->terms[i];
