@@ -193,6 +193,7 @@ static int on_summary(const struct app_summary *m, void *ctx)
 		c->batch = msg_batch_new();
 	msg_batch_add(c->batch, m->uid, m->flags, m->date, m->size, m->has_attachment, m->from,
 		      m->subject);
+	msg_batch_set_thread(c->batch, m->thread.id, m->thread.parent, m->thread.root);
 	c->count++;
 	if (c->batch->n >= (c->batch_max ? c->batch_max : WORKER_BATCH))
 		flush_batch(c);
