@@ -1,6 +1,7 @@
 /* Sorting display positions: a stable LSD radix sort for the numeric keys,
- * and a multikey quicksort (Bentley and Sedgewick) for the texts, which
- * compares each shared prefix once instead of once per comparison. */
+ * a multikey quicksort (Bentley and Sedgewick) for the texts, which
+ * compares each shared prefix once instead of once per comparison, and
+ * threads through a hash table of Message-ID hashes. */
 #include "app/msgsort.h"
 
 #include <stdlib.h>
@@ -17,6 +18,7 @@ const char *msgsort_name(enum msgsort_key k)
 	case MSGSORT_SUBJECT: return "subject";
 	case MSGSORT_SIZE: return "size";
 	case MSGSORT_UID: return "unsorted";
+	case MSGSORT_THREAD: return "threads";
 	}
 	return "?";
 }
@@ -171,6 +173,144 @@ static void text_sort(const struct msglist *l, uint32_t *pos, size_t n, enum msg
 	free(k);
 }
 
+/* Message-ID hash -> index, open addressing; the first message with an
+ * identifier keeps it. */
+struct id_table {
+	uint64_t *keys;
+	int32_t *vals;
+	size_t mask;
+};
+
+static void table_init(struct id_table *t, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	t->keys = xcalloc(size, sizeof *t->keys);
+	t->vals = xreallocarray(NULL, size, sizeof *t->vals);
+	t->mask = size - 1;
+}
+
+static void table_put(struct id_table *t, uint64_t key, int32_t val)
+{
+	size_t i = (size_t)(key ^ key >> 29) & t->mask;
+
+	while (t->keys[i] != 0 && t->keys[i] != key)
+		i = (i + 1) & t->mask;
+	if (t->keys[i] == 0) {
+		t->keys[i] = key;
+		t->vals[i] = val;
+	}
+}
+
+static int32_t table_get(const struct id_table *t, uint64_t key)
+{
+	size_t i = (size_t)(key ^ key >> 29) & t->mask;
+
+	if (key == 0)
+		return -1;
+	while (t->keys[i] != 0) {
+		if (t->keys[i] == key)
+			return t->vals[i];
+		i = (i + 1) & t->mask;
+	}
+	return -1;
+}
+
+void msgsort_threads(const struct msglist *l, uint32_t *pos, size_t n, int reverse,
+		     int32_t *parent, uint8_t *more)
+{
+	struct id_table t;
+	int32_t *par, *first, *last, *next, *roots, *vindex;
+	uint8_t *state;
+	uint32_t *out;
+	size_t nroots = 0, k = 0;
+
+	if (n == 0)
+		return;
+	table_init(&t, n);
+	par = xreallocarray(NULL, n, sizeof *par);
+	first = xreallocarray(NULL, n, sizeof *first);
+	last = xreallocarray(NULL, n, sizeof *last);
+	next = xreallocarray(NULL, n, sizeof *next);
+	roots = xreallocarray(NULL, n, sizeof *roots);
+	vindex = xreallocarray(NULL, n, sizeof *vindex);
+	state = xcalloc(n, 1);
+	out = xreallocarray(NULL, n, sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		table_put(&t, msglist_at(l, pos[i])->thread_id, (int32_t)i);
+	for (size_t i = 0; i < n; i++) {
+		const struct msg_summary *m = msglist_at(l, pos[i]);
+		int32_t p = table_get(&t, m->thread_parent);
+		if (p < 0 || p == (int32_t)i)
+			p = table_get(&t, m->thread_root);
+		par[i] = p == (int32_t)i ? -1 : p;
+		first[i] = last[i] = next[i] = -1;
+	}
+	/* Cut loops of parents: walk up from each message, marking the path;
+	 * meeting the path again means a loop, cut where it closes. */
+	for (size_t i = 0; i < n; i++) {
+		int32_t at = (int32_t)i;
+		size_t depth = 0;
+		/* roots is free until the children are linked: the path. */
+		while (at >= 0 && state[at] == 0) {
+			state[at] = 1;
+			roots[depth++] = at;
+			at = par[at];
+		}
+		if (at >= 0 && state[at] == 1)
+			par[at] = -1;
+		while (depth > 0)
+			state[roots[--depth]] = 2;
+	}
+	/* Children in date order, since positions come in date order. */
+	for (size_t i = 0; i < n; i++) {
+		int32_t p = par[i];
+		if (p < 0) {
+			roots[nroots++] = (int32_t)i;
+			continue;
+		}
+		if (last[p] < 0)
+			first[p] = (int32_t)i;
+		else
+			next[last[p]] = (int32_t)i;
+		last[p] = (int32_t)i;
+	}
+	for (size_t r = 0; r < nroots; r++) {
+		int32_t root = roots[reverse ? nroots - 1 - r : r], at = root;
+		for (;;) {
+			vindex[at] = (int32_t)k;
+			out[k] = pos[at];
+			if (parent != NULL) {
+				parent[k] = at == root ? -1 : vindex[par[at]];
+				more[k] = at != root && next[at] >= 0;
+			}
+			k++;
+			if (first[at] >= 0) {
+				at = first[at];
+				continue;
+			}
+			while (at != root && next[at] < 0)
+				at = par[at];
+			if (at == root)
+				break;
+			at = next[at];
+		}
+	}
+	memcpy(pos, out, n * sizeof *pos);
+	free(out);
+	free(state);
+	free(vindex);
+	free(roots);
+	free(next);
+	free(last);
+	free(first);
+	free(par);
+	free(t.vals);
+	free(t.keys);
+}
+
 void msgsort_positions(const struct msglist *l, uint32_t *pos, size_t n, enum msgsort_key key,
 		       int reverse)
 {
@@ -184,6 +324,10 @@ void msgsort_positions(const struct msglist *l, uint32_t *pos, size_t n, enum ms
 		free(keys);
 	} else if (n > 1 && (key == MSGSORT_FROM || key == MSGSORT_SUBJECT)) {
 		text_sort(l, pos, n, key);
+	} else if (key == MSGSORT_THREAD) {
+		/* Reversing threads keeps each thread's replies in order. */
+		msgsort_threads(l, pos, n, reverse, NULL, NULL);
+		return;
 	}
 	if (reverse)
 		for (size_t i = 0, j = n; i + 1 < j; i++, j--) {

@@ -17,6 +17,7 @@ enum msgsort_key {
 	MSGSORT_SUBJECT,   /* the subject without Re:/Fwd: prefixes, case folded */
 	MSGSORT_SIZE,
 	MSGSORT_UID,       /* the folder's order of arrival ("unsorted") */
+	MSGSORT_THREAD,    /* threads by References and In-Reply-To, oldest first */
 };
 
 /* "date", "from", ...; the name status lines use. */
@@ -27,6 +28,16 @@ const char *msgsort_name(enum msgsort_key k);
  * around. O(n) for numbers, O(n log n) comparisons of characters for texts. */
 void msgsort_positions(const struct msglist *l, uint32_t *pos, size_t n, enum msgsort_key key,
 		       int reverse);
+
+/* Thread order of pos[0..n) (as msgsort_positions): each thread's messages
+ * follow their parent, replies in date order, threads in the date order of
+ * their first message (newest first when reverse). A message whose parent is
+ * not among them hangs from its thread's root when that is; a loop of
+ * parents is cut. When parent is not NULL, parent[i] gets the result index
+ * of i's parent (-1 for the first of a thread) and more[i] is 1 when a later
+ * reply to the same parent follows: what the tree column draws. O(n). */
+void msgsort_threads(const struct msglist *l, uint32_t *pos, size_t n, int reverse,
+		     int32_t *parent, uint8_t *more);
 
 /* The subject as the sort compares it: past any "Re:", "Fwd:", "Fw:" and
  * "Aw:" prefixes (any ASCII case) and the blanks after them. */

@@ -32,6 +32,8 @@ struct msgview {
 	int reverse;
 	uint32_t *pos;       /* list positions of the messages shown, in view order */
 	uint32_t *inv;       /* inv[list position]: view position + 1, 0 if hidden */
+	int32_t *tparent;    /* thread order: each row's parent row, -1 for none */
+	uint8_t *tmore;      /* ... and whether a later reply to that parent follows */
 	size_t n, cap;
 };
 
@@ -182,6 +184,8 @@ void msgview_free(struct msgview *v)
 	free(v->found);
 	free(v->pos);
 	free(v->inv);
+	free(v->tparent);
+	free(v->tmore);
 	free(v);
 }
 
@@ -288,14 +292,27 @@ void msgview_update(struct msgview *v, const struct msglist *l)
 	if (v->cap < n) {
 		free(v->pos);
 		free(v->inv);
+		free(v->tparent);
+		free(v->tmore);
 		v->cap = n + n / 4 + 16;
 		v->pos = xreallocarray(NULL, v->cap, sizeof *v->pos);
 		v->inv = xreallocarray(NULL, v->cap, sizeof *v->inv);
+		v->tparent = NULL;
+		v->tmore = NULL;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (msgview_matches(v, msglist_at(l, i)))
 			v->pos[v->n++] = (uint32_t)i;
-	msgsort_positions(l, v->pos, v->n, v->sort, v->reverse);
+	if (v->sort == MSGSORT_THREAD) {
+		/* The tree's arrays only for the order that draws one. */
+		if (v->tparent == NULL) {
+			v->tparent = xreallocarray(NULL, v->cap, sizeof *v->tparent);
+			v->tmore = xreallocarray(NULL, v->cap, sizeof *v->tmore);
+		}
+		msgsort_threads(l, v->pos, v->n, v->reverse, v->tparent, v->tmore);
+	} else {
+		msgsort_positions(l, v->pos, v->n, v->sort, v->reverse);
+	}
 	if (v->cap > 0)
 		memset(v->inv, 0, v->cap * sizeof *v->inv);
 	for (size_t i = 0; i < v->n; i++)
@@ -312,6 +329,41 @@ struct msg_summary *msgview_at(const struct msgview *v, const struct msglist *l,
 	if (IDENTITY(v))
 		return msglist_at(l, i);
 	return i < v->n ? msglist_at(l, v->pos[i]) : NULL;
+}
+
+/* Levels deeper than this draw as this deep: the subject keeps some room. */
+#define TREE_DEPTH_MAX 16
+
+size_t msgview_tree(const struct msgview *v, size_t i, int ascii, char *buf, size_t size)
+{
+	const char *more = ascii ? "| " : "\u2502 ", *none = "  ";
+	const char *tee = ascii ? "|->" : "\u251c\u2500>", *elbow = ascii ? "`->" : "\u2514\u2500>";
+	int32_t up[TREE_DEPTH_MAX];
+	size_t depth = 0, len = 0;
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	if (v->sort != MSGSORT_THREAD || v->tparent == NULL || i >= v->n || v->tparent[i] < 0)
+		return 0;
+	/* The ancestors below the thread's first message, nearest first. */
+	for (int32_t a = v->tparent[i]; a >= 0 && v->tparent[a] >= 0; a = v->tparent[a])
+		if (depth < TREE_DEPTH_MAX)
+			up[depth++] = a;
+	while (depth > 0) {
+		const char *piece = v->tmore[up[--depth]] ? more : none;
+		size_t n = strlen(piece);
+		if (len + n + 1 > size)
+			break;
+		memcpy(buf + len, piece, n + 1);
+		len += n;
+	}
+	const char *last = v->tmore[i] ? tee : elbow;
+	if (len + strlen(last) + 1 <= size) {
+		memcpy(buf + len, last, strlen(last) + 1);
+		len += strlen(last);
+	}
+	return len;
 }
 
 /* The view position of list position p, or -1 when it is hidden. */

@@ -32,6 +32,10 @@ size_t msgview_search_count(const struct msgview *v);
  * msgview_update after. */
 void msgview_set_sort(struct msgview *v, enum msgsort_key key, int reverse);
 enum msgsort_key msgview_sort(const struct msgview *v, int *reverse);
+/* In thread order, the tree drawn before the subject of view row i (box
+ * drawing characters, or ASCII when ascii is 1), as mutt draws it: "" for
+ * the first message of a thread and in other orders. Returns its length. */
+size_t msgview_tree(const struct msgview *v, size_t i, int ascii, char *buf, size_t size);
 /* 1 if m matches the limit and the search (always 1 without them). */
 int msgview_matches(const struct msgview *v, const struct msg_summary *m);
 /* Follows the list after it changed (a batch, a removal, a new limit). */

@@ -15,6 +15,7 @@
 
 #include "app/msglist.h"
 #include "app/msgview.h"
+#include "mail/thread_ids.h"
 #include "net/imap_session.h"
 
 /* uid 1..5, date order = uid order. */
@@ -266,6 +267,80 @@ static void test_sort_equal_prefixes(void **state)
 	msglist_free(l);
 }
 
+/* uid, date, own id, References (as a server sends the field). */
+static void add_threaded(struct msg_batch *b, uint32_t uid, int64_t date, const char *id,
+			 const char *refs, const char *subject)
+{
+	struct thread_ids t;
+	char mid[64];
+
+	snprintf(mid, sizeof mid, "<%s@x>", id);
+	thread_ids_parse(mid, NULL, refs, &t);
+	msg_batch_add(b, uid, MSG_SEEN, date, 10, 0, "Someone", subject);
+	msg_batch_set_thread(b, t.id, t.parent, t.root);
+}
+
+/* The UIDs shown with each row's tree, as "1 2:`-> 3:|-> ...". */
+static const char *trees(struct msgview *v, struct msglist *l)
+{
+	static char buf[512];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < msgview_count(v, l); i++) {
+		char tree[64];
+		msgview_tree(v, i, 1, tree, sizeof tree);
+		off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%u%s%s", i ? " " : "",
+					msgview_at(v, l, i)->uid, tree[0] ? ":" : "", tree);
+	}
+	return buf;
+}
+
+static void test_threads(void **state)
+{
+	struct msglist *l = msglist_new();
+	struct msg_batch *b = msg_batch_new();
+	struct msgview *v = msgview_new();
+	char tree[64];
+
+	(void)state;
+	/* a: root; b and d answer a; c answers b; e is alone; f answers a
+	 * message not in the folder (x) of a's thread; g and h name each
+	 * other as parents. */
+	add_threaded(b, 1, 100, "a", NULL, "Plan");
+	add_threaded(b, 2, 200, "b", "<a@x>", "Re: idea");
+	add_threaded(b, 3, 300, "e", NULL, "Other");
+	add_threaded(b, 4, 400, "c", "<a@x> <b@x>", "Re: Re: Plan");
+	add_threaded(b, 5, 500, "d", "References: <a@x>\r\n", "Re: Plan");
+	add_threaded(b, 6, 600, "f", "<a@x> <x@x>", "Re: lost");
+	add_threaded(b, 7, 700, "g", "<h@x>", "loop g");
+	add_threaded(b, 8, 800, "h", "<g@x>", "loop h");
+	msglist_add(l, b);
+	msgview_set_sort(v, MSGSORT_THREAD, 0);
+	msgview_update(v, l);
+	assert_string_equal(trees(v, l), "1 2:|-> 4:| `-> 5:|-> 6:`-> 3 7 8:`->");
+	/* Box drawing unless asked for ASCII. */
+	msgview_tree(v, 2, 0, tree, sizeof tree);
+	assert_string_equal(tree, "\u2502 \u2514\u2500>");
+	/* Reversed: newest thread first, replies still in order. */
+	msgview_set_sort(v, MSGSORT_THREAD, 1);
+	msgview_update(v, l);
+	assert_string_equal(trees(v, l), "7 8:`-> 3 1 2:|-> 4:| `-> 5:|-> 6:`->");
+	/* A limit threads what it shows: c's parent hidden, c hangs from a. */
+	msgview_set_sort(v, MSGSORT_THREAD, 0);
+	assert_int_equal(msgview_set_limit(v, "~s plan", NULL), 0);
+	msgview_update(v, l);
+	assert_string_equal(trees(v, l), "1 4:|-> 5:`->");
+	assert_int_equal(msgview_find(v, l, 5), 2);
+	/* Other orders draw no tree. */
+	msgview_set_sort(v, MSGSORT_DATE, 0);
+	msgview_update(v, l);
+	assert_int_equal(msgview_tree(v, 1, 1, tree, sizeof tree), 0);
+	assert_string_equal(tree, "");
+	msgview_free(v);
+	msglist_free(l);
+}
+
 static void test_search(void **state)
 {
 	struct msglist *l = sample();
@@ -324,6 +399,9 @@ static void test_big(void **state)
 			snprintf(from, sizeof from, "Sender %u <user%u@example.org>", uid % 977, uid % 977);
 			snprintf(subject, sizeof subject, "Re: the weekly report number %u about things", uid);
 			msg_batch_add(b, uid, uid % 3 ? MSG_SEEN : 0, uid, uid, 0, from, subject);
+			/* Threads of ten: each answers the first of its ten. */
+			msg_batch_set_thread(b, uid, uid % 10 ? uid - uid % 10 + 1 : 0,
+					     uid % 10 ? uid - uid % 10 + 1 : 0);
 		}
 		msglist_add(l, b);
 	}
@@ -341,7 +419,7 @@ static void test_big(void **state)
 		assert_non_null(strstr(msgview_at(v, l, i)->from, "user12@"));
 	printf("# limit over 100000 messages: %.2f ms (best of 5)\n", best);
 	msgview_set_limit(v, NULL, &e);
-	for (int k = MSGSORT_DATE; k <= MSGSORT_UID; k++) {
+	for (int k = MSGSORT_DATE; k <= MSGSORT_THREAD; k++) {
 		best = 1e9;
 		for (int run = 0; run < 3; run++) {
 			double t0 = now_ms();
@@ -354,6 +432,16 @@ static void test_big(void **state)
 		assert_int_equal(msgview_count(v, l), 100000);
 		printf("# reverse sort by %s over 100000 messages: %.2f ms (best of 3)\n",
 		       msgsort_name((enum msgsort_key)k), best);
+	}
+	msgview_set_sort(v, MSGSORT_THREAD, 0);
+	msgview_update(v, l);
+	{
+		char tree[64];
+		/* uid 1 starts a thread; 2..9 answer it, 10 does not (10 % 10). */
+		assert_int_equal(msgview_at(v, l, 0)->uid, 1);
+		assert_int_equal(msgview_tree(v, 1, 1, tree, sizeof tree), 3);
+		assert_int_equal(msgview_at(v, l, 8)->uid, 9);
+		assert_string_equal(tree, "|->");
 	}
 	/* The subject sort: every subject shares "the weekly report number ". */
 	msgview_set_sort(v, MSGSORT_SUBJECT, 0);
@@ -371,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_errors), cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_sort), cmocka_unit_test(test_subject_base),
 		cmocka_unit_test(test_sort_equal_prefixes), cmocka_unit_test(test_search),
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_big),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
