@@ -42,7 +42,7 @@ static const struct action_info {
 	[ACT_SAVE_MESSAGE] = { "save-message", "Move the message to another folder" },
 	[ACT_COPY_MESSAGE] = { "copy-message", "Copy the message to another folder" },
 	[ACT_SEARCH] = { "search-server", "Show only what a server search finds" },
-	[ACT_SORT] = { "sort-mailbox", "Sort by date, from, subject, size" },
+	[ACT_SORT] = { "sort-mailbox", "Sort by date, from, subject, size, thread" },
 	[ACT_SORT_REVERSE] = { "sort-reverse", "Sort in reverse order" },
 };
 

@@ -1,5 +1,5 @@
-/* The index's order: one key answers mutt's sort question (d, f, s, z, u),
- * the view sorts its positions, and the cursor stays on its message. */
+/* The index's order: one key answers mutt's sort question (d, f, s, z, t,
+ * u), the view sorts its positions, and the cursor stays on its message. */
 #include <stdio.h>
 
 #include "ui/ui_internal.h"
@@ -9,7 +9,7 @@ static const struct sort_answer {
 	enum msgsort_key sort;
 } answers[] = {
 	{ 'd', MSGSORT_DATE }, { 'f', MSGSORT_FROM }, { 's', MSGSORT_SUBJECT },
-	{ 'z', MSGSORT_SIZE }, { 'u', MSGSORT_UID },
+	{ 'z', MSGSORT_SIZE }, { 't', MSGSORT_THREAD }, { 'u', MSGSORT_UID },
 };
 
 static void sort_key(struct ui *u, int key, void *ctx)
@@ -31,7 +31,7 @@ static void sort_key(struct ui *u, int key, void *ctx)
 			reverse ? ", reversed" : "");
 		return;
 	}
-	ui_note(u, 1, "%s is none of d, f, s, z or u: the order stays.",
+	ui_note(u, 1, "%s is none of d, f, s, z, t or u: the order stays.",
 		keys_name(key, name, sizeof name));
 }
 
@@ -40,6 +40,6 @@ void ui_sort_ask(struct ui *u, int reverse)
 	/* The context only carries the direction: any non-NULL pointer. */
 	struct ui_prompt_spec spec = { .key = sort_key, .ctx = reverse ? (void *)u : NULL };
 
-	ui_prompt_choice(u, &spec, "%s (d)ate/(f)rom/(s)ubject/si(z)e/(u)nsorted?",
+	ui_prompt_choice(u, &spec, "%s (d)ate/(f)rom/(s)ubject/si(z)e/(t)hreads/(u)nsorted?",
 			 reverse ? "Reverse sort" : "Sort");
 }
