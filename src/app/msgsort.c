@@ -1,12 +1,11 @@
 /* Sorting display positions: a stable LSD radix sort for the numeric keys,
- * a multikey quicksort (Bentley and Sedgewick) for the texts, which
- * compares each shared prefix once instead of once per comparison, and
- * threads through a hash table of Message-ID hashes. */
+ * a most-significant-first radix sort with 8-character digits for the
+ * texts, which reads each shared prefix once rather than once per
+ * comparison, and threads through a hash table of Message-ID hashes. */
 #include "app/msgsort.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util/xalloc.h"
 
@@ -28,6 +27,15 @@ static int fold(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+/* s starts with the ASCII word w (lower case) whatever its case. */
+static int starts_folded(const char *s, const char *w)
+{
+	for (; *w != '\0'; s++, w++)
+		if (fold((unsigned char)*s) != *w)
+			return 0;
+	return 1;
+}
+
 const char *msgsort_subject_base(const char *subject)
 {
 	static const char *const prefixes[] = { "re:", "fwd:", "fw:", "aw:" };
@@ -38,10 +46,13 @@ const char *msgsort_subject_base(const char *subject)
 		again = 0;
 		while (*p == ' ' || *p == '\t')
 			p++;
+		/* Most subjects start with none of them: one test. */
+		int c = fold((unsigned char)*p);
+		if (c != 'r' && c != 'f' && c != 'a')
+			break;
 		for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
-			size_t len = strlen(prefixes[i]);
-			if (strncasecmp(p, prefixes[i], len) == 0) {
-				p += len;
+			if (starts_folded(p, prefixes[i])) {
+				p += strlen(prefixes[i]);
 				again = 1;
 				break;
 			}
@@ -81,15 +92,20 @@ static void radix_sort(uint32_t *pos, uint32_t *keys, size_t n)
 }
 
 struct skey {
+	uint64_t key;              /* 8 characters from the current depth on */
 	const unsigned char *s;
 	uint32_t pos;
 };
 
-static int cmp_pos(const void *pa, const void *pb)
+/* 8 characters of s, folded, as one big-endian number, NULs past its end. */
+static uint64_t prefix_key(const unsigned char *s)
 {
-	const struct skey *a = pa, *b = pb;
+	uint64_t k = 0;
+	int i = 0;
 
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
+	for (; i < 8 && s[i] != '\0'; i++)
+		k = k << 8 | (uint64_t)fold(s[i]);
+	return i == 8 ? k : k << (8 * (8 - i));
 }
 
 /* Full comparison from character d on; equal texts keep the date order. */
@@ -105,61 +121,124 @@ static int cmp_from(const struct skey *a, const struct skey *b, size_t d)
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-static void swap(struct skey *a, size_t i, size_t j)
+static int less_key(const struct skey *a, const struct skey *b)
 {
-	struct skey t = a[i];
-
-	a[i] = a[j];
-	a[j] = t;
+	return a->key != b->key ? a->key < b->key : a->pos < b->pos;
 }
 
-static int median3(int x, int y, int z)
+/* By key, then position (so the result is what a stable sort gives), in
+ * place: the libc's qsort allocates and calls back for each comparison. */
+static void quick_keys(struct skey *k, size_t n)
 {
-	if (x > y) {
-		int t = x;
-		x = y;
-		y = t;
-	}
-	return z <= x ? x : z >= y ? y : z;
-}
-
-/* a[0..n) share their first d characters. */
-static void mkqs(struct skey *a, size_t n, size_t d)
-{
-	while (n > 1) {
-		if (n < 12) {
-			for (size_t i = 1; i < n; i++)
-				for (size_t j = i; j > 0 && cmp_from(&a[j - 1], &a[j], d) > 0; j--)
-					swap(a, j - 1, j);
-			return;
-		}
-		int p = median3(fold(a[0].s[d]), fold(a[n / 2].s[d]), fold(a[n - 1].s[d]));
-		size_t lt = 0, i = 0, gt = n;
-		while (i < gt) {
-			int c = fold(a[i].s[d]);
-			if (c < p)
-				swap(a, lt++, i++);
-			else if (c > p)
-				swap(a, i, --gt);
-			else
+	while (n > 16) {
+		struct skey p = k[n / 2], t;
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (less_key(&k[i], &p))
 				i++;
+			while (less_key(&p, &k[j]))
+				j--;
+			if (i >= j)
+				break;
+			t = k[i];
+			k[i++] = k[j];
+			k[j--] = t;
 		}
-		mkqs(a, lt, d);
-		mkqs(a + gt, n - gt, d);
-		if (p == 0) {
-			/* The texts ended together: equal, so the date order. */
-			qsort(a + lt, gt - lt, sizeof *a, cmp_pos);
-			return;
+		/* Recurse into the smaller side, loop on the larger. */
+		if (j + 1 < n - j - 1) {
+			quick_keys(k, j + 1);
+			k += j + 1;
+			n -= j + 1;
+		} else {
+			quick_keys(k + j + 1, n - j - 1);
+			n = j + 1;
 		}
-		a += lt;
-		n = gt - lt;
-		d++;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct skey t = k[i];
+		size_t j = i;
+		for (; j > 0 && less_key(&t, &k[j - 1]); j--)
+			k[j] = k[j - 1];
+		k[j] = t;
+	}
+}
+
+/* Stable, 16 bits a pass; tmp holds n. Four passes: the result is in k. */
+static void radix_keys(struct skey *k, struct skey *tmp, size_t n, size_t *count)
+{
+	struct skey *from = k, *to = tmp;
+
+	for (int shift = 0; shift < 64; shift += 16) {
+		for (size_t i = 0; i < 65537; i++)
+			count[i] = 0;
+		for (size_t i = 0; i < n; i++)
+			count[((from[i].key >> shift) & 0xffff) + 1]++;
+		for (size_t i = 1; i < 65537; i++)
+			count[i] += count[i - 1];
+		for (size_t i = 0; i < n; i++)
+			to[count[(from[i].key >> shift) & 0xffff]++] = from[i];
+		struct skey *t = from;
+		from = to;
+		to = t;
+	}
+}
+
+/* k[0..n) share their first depth characters and come in date order:
+ * sort them by the next 8 (a radix sort for many, a comparison sort for
+ * some, stable either way), then each run that shares those too and goes
+ * on, 8 deeper. A MSD radix sort with 8-character digits: texts that
+ * share long prefixes, as mailing lists' do, cost one pass per 8. */
+/* a and b are equal from character d on, ASCII case folded. */
+static int same_from(const unsigned char *a, const unsigned char *b, size_t d)
+{
+	for (a += d, b += d; fold(*a) == fold(*b); a++, b++)
+		if (*a == '\0')
+			return 1;
+	return 0;
+}
+
+static void sort_run(struct skey *k, struct skey *tmp, size_t n, size_t depth, size_t *count)
+{
+	size_t same = 1;
+
+	/* A thread's subject, a frequent sender: a run of one text, read once
+	 * to its end rather than 8 characters a pass. It is in date order. */
+	while (same < n && same_from(k[0].s, k[same].s, depth))
+		same++;
+	if (same == n)
+		return;
+	if (n < 16) {
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && cmp_from(&k[j - 1], &k[j], depth) > 0; j--) {
+				struct skey t = k[j - 1];
+				k[j - 1] = k[j];
+				k[j] = t;
+			}
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i].key = prefix_key(k[i].s + depth);
+	if (n >= 4096)
+		radix_keys(k, tmp, n, count);
+	else
+		quick_keys(k, n);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && k[j].key == k[i].key)
+			j++;
+		/* A key ending in NUL holds whole texts: the run is equal texts,
+		 * in date order already. */
+		if (j - i > 1 && (k[i].key & 0xff) != 0)
+			sort_run(k + i, tmp, j - i, depth + 8, count);
+		i = j;
 	}
 }
 
 static void text_sort(const struct msglist *l, uint32_t *pos, size_t n, enum msgsort_key key)
 {
-	struct skey *k = xreallocarray(NULL, n ? n : 1, sizeof *k);
+	struct skey *k = xreallocarray(NULL, n, sizeof *k);
+	struct skey *tmp = xreallocarray(NULL, n, sizeof *tmp);
+	size_t *count = xmalloc(65537 * sizeof *count);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct msg_summary *m = msglist_at(l, pos[i]);
@@ -167,9 +246,11 @@ static void text_sort(const struct msglist *l, uint32_t *pos, size_t n, enum msg
 		k[i].s = (const unsigned char *)(s != NULL ? s : "");
 		k[i].pos = pos[i];
 	}
-	mkqs(k, n, 0);
+	sort_run(k, tmp, n, 0, count);
 	for (size_t i = 0; i < n; i++)
 		pos[i] = k[i].pos;
+	free(count);
+	free(tmp);
 	free(k);
 }
 

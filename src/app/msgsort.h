@@ -1,8 +1,8 @@
-/* The index's sort orders (mutt's sort: date, from, subject, size, or the
- * folder's own order), applied to an array of display positions of a
- * msglist, never to the summaries themselves. Built for 100000 messages:
- * numbers sort by radix, texts by a multikey quicksort over the shared
- * prefixes that mailing lists produce. */
+/* The index's sort orders (mutt's sort: date, from, subject, size, threads,
+ * or the folder's own order), applied to an array of display positions of
+ * a msglist, never to the summaries themselves. Built for 100000 messages:
+ * numbers and texts sort by radix (texts 8 characters a digit, for the long
+ * prefixes mailing lists share), threads through a hash table. */
 #ifndef SKUA_APP_MSGSORT_H
 #define SKUA_APP_MSGSORT_H
 
@@ -25,7 +25,8 @@ const char *msgsort_name(enum msgsort_key k);
 
 /* Reorders pos[0..n) (display positions of l, ascending on entry) by key;
  * equal keys keep the date order, and reverse turns the whole result
- * around. O(n) for numbers, O(n log n) comparisons of characters for texts. */
+ * around. O(n) for numbers, about O(n + the characters texts share) for
+ * texts. */
 void msgsort_positions(const struct msglist *l, uint32_t *pos, size_t n, enum msgsort_key key,
 		       int reverse);
 
