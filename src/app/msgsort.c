@@ -105,7 +105,8 @@ static uint64_t prefix_key(const unsigned char *s)
 
 	for (; i < 8 && s[i] != '\0'; i++)
 		k = k << 8 | (uint64_t)fold(s[i]);
-	return i == 8 ? k : k << (8 * (8 - i));
+	/* Shifting a 64-bit number by 64 is undefined: an empty text is 0. */
+	return i == 0 ? 0 : i == 8 ? k : k << (8 * (8 - i));
 }
 
 /* Full comparison from character d on; equal texts keep the date order. */
