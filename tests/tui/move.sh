@@ -7,9 +7,9 @@
 . "${SKUA_TOP_SRCDIR:?}/tests/cli/lib.sh"
 . "$SKUA_TOP_SRCDIR/tests/tui/tmux.sh"
 need_mailsys
-# gina is this test's own user: it empties and fills her folders.
-user=gina@example.org
-cfg="$T/gina.conf"
+# lena is this test's own user: it empties and fills her folders.
+user=lena@example.org
+cfg="$T/lena.conf"
 write_config "$cfg" "$user"
 dove() { $MAILSYS_DOVEADM "$@"; }
 
@@ -41,7 +41,7 @@ check "help lists copy-message" wait_for "Copy the message to another folder"
 keys q
 wait_for "INBOX | 4 messages" >/dev/null
 
-keys g s
+keys Home s
 check "s asks for the folder" wait_for "Move to folder:"
 keys "Pro" Tab
 check "Tab completes the folder name" wait_for "Move to folder: Projects"
@@ -70,7 +70,7 @@ check "Projects is empty again" test "$(count Projects)" -eq 0
 wait_for "INBOX | 4 messages" >/dev/null
 keys l "Beta" Enter
 wait_for "limit: Beta, 1 shown" >/dev/null
-keys g C
+keys Home C
 check "C asks where to copy" wait_for "Copy to folder:"
 keys "Private" Enter
 # The watcher may see the copy arrive in Private and say so over the note.
@@ -92,7 +92,7 @@ keys s "INBOX" Enter
 check "the open folder is refused" wait_for "The message is already in that folder."
 
 # From the pager, the name in another case: the next message is shown.
-keys g Enter
+keys Home Enter
 check "the pager shows Gamma" wait_for "Body of Gamma list."
 keys s "projects" Enter
 check "the move from the pager is reported" sh -c "for i in \$(seq 100); do tmux -S '$sock' capture-pane -p | grep -Eq 'Moved to Projects\\.|New mail in Projects' && exit 0; sleep 0.1; done; exit 1"

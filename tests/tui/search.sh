@@ -7,9 +7,9 @@
 . "${SKUA_TOP_SRCDIR:?}/tests/cli/lib.sh"
 . "$SKUA_TOP_SRCDIR/tests/tui/tmux.sh"
 need_mailsys
-# frank is this test's own user: it empties and fills his folders.
-user=frank@example.org
-cfg="$T/frank.conf"
+# mona is this test's own user: it empties and fills her folders.
+user=mona@example.org
+cfg="$T/mona.conf"
 write_config "$cfg" "$user"
 dove() { $MAILSYS_DOVEADM "$@"; }
 
@@ -72,7 +72,7 @@ check "an empty search ends it too" wait_for "The search is over"
 check "and every message is back" wait_for "Fourth note"
 
 # The big folder: the screen answers while the server searches.
-# Special folders come first: Big, frank's only other one, is the last.
+# Special folders come first: Big, mona's only other one, is the last.
 keys q
 wait_for "Big" >/dev/null
 keys G Enter

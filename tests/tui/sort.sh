@@ -8,9 +8,9 @@
 . "${SKUA_TOP_SRCDIR:?}/tests/cli/lib.sh"
 . "$SKUA_TOP_SRCDIR/tests/tui/tmux.sh"
 need_mailsys
-# erin is this test's own user: it empties and fills her INBOX.
-user=erin@example.org
-cfg="$T/erin.conf"
+# nora is this test's own user: it empties and fills her INBOX.
+user=nora@example.org
+cfg="$T/nora.conf"
 write_config "$cfg" "$user"
 dove() { $MAILSYS_DOVEADM "$@"; }
 
@@ -40,7 +40,7 @@ is_order() { # is_order EXPECTED
 	return 1
 }
 
-# Threads, in a folder of their own: erin's only one besides the special
+# Threads, in a folder of their own: nora's only one besides the special
 # folders, so the last of the list.
 dove mailbox create -u "$user" Threads >/dev/null 2>&1
 dove expunge -u "$user" mailbox Threads all >/dev/null 2>&1
@@ -69,7 +69,7 @@ check "and the reverse sort" wait_for "Sort in reverse order"
 keys q
 wait_for "INBOX | 4 messages" >/dev/null
 
-keys g j j
+keys Home j j
 keys o
 check "o asks with one-letter answers" wait_for "Sort (d)ate/(f)rom/(s)ubject/si(z)e/(t)hreads/(u)nsorted?"
 keys f
