@@ -169,13 +169,13 @@ press() {
 echo "typing..."
 pages=$((repeat / 2))
 jumps=$((repeat / 10 > 0 ? repeat / 10 : 1))
-press first 1 g
+press first 1 =
 rm -f "$work/k.first"
 press down "$repeat" j
 press up "$repeat" k
 press page-down "$pages" Space
 press page-up "$pages" -
-press last "$jumps" G g
+press last "$jumps" G =
 mv "$work/k.last" "$work/k.last-first"
 
 # Limiting by sender, where this build has it: its key from the help screen.

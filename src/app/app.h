@@ -5,6 +5,7 @@
 #define SKUA_APP_APP_H
 
 #include "conf/config.h"
+#include "mail/mailcap.h"
 #include "net/imap_session.h"
 #include "net/metrics.h"
 #include "net/smtp_session.h"
@@ -21,6 +22,7 @@ struct app {
 	char *secret;                    /* fetched once per run; zeroed when freed */
 	app_ask_secret_fn ask_secret;
 	void *ask_ctx;
+	struct mailcap mailcap;          /* the user's mailcap files, read by app_open */
 };
 
 /* Loads the config (path NULL: the default) and picks the account (NULL: the
@@ -28,6 +30,10 @@ struct app {
  * app_metrics_log_path(). On failure *a is left closed. */
 int app_open(struct app *a, const char *config_path, const char *account, struct err *e);
 void app_close(struct app *a);
+/* app_open over a config already in memory, which *a takes over (also on
+ * failure, when it is freed): the first-run screen's account before it is
+ * written. */
+int app_open_config(struct app *a, struct config *c, const char *account, struct err *e);
 
 /* $XDG_STATE_HOME/skua/metrics.log; caller frees. */
 char *app_metrics_log_path(void);

@@ -12,6 +12,7 @@
 #include "app/messages.h"
 #include "app/notify.h"
 #include "app/search.h"
+#include "app/viewer.h"
 #include "app/worker.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -333,6 +334,8 @@ static int run_fetch(struct account_worker *x, struct worker *w, const struct wo
 						  req->folder, req->uids[0], on_progress, &c, e);
 	if (final->message == NULL)
 		return -1;
+	/* Here, off the UI thread: the program may take a while. */
+	viewer_render_html(&x->app->mailcap, final->message);
 	/* As `skua read` does: the notifier hears of every message read. */
 	app_notify(x->app, NOTIFY_RECEIVED, "Email read: %s, %s", final->message->from,
 		   final->message->subject);
@@ -387,11 +390,81 @@ static int run_search(struct account_worker *x, const struct worker_req *req,
 	return app_search_text(x->s, req->folder, req->text, &final->uids, &final->nuids, e);
 }
 
+
+struct send_ctx {
+	struct account_worker *x;
+	struct worker *w;
+	uint64_t id;
+	uint64_t last_progress;
+};
+
+static void cancel_smtp(void *arg)
+{
+	conn_cancel(smtp_session_conn(arg));
+}
+
+/* The cancel key reaches the submission connection while it is open, the
+ * IMAP one (for the Sent copy) again after. */
+static void send_session(struct smtp_session *smtp, void *ctx)
+{
+	struct send_ctx *c = ctx;
+
+	if (smtp != NULL)
+		worker_set_cancel_hook(c->w, cancel_smtp, smtp);
+	else if (c->x->s != NULL)
+		worker_set_cancel_hook(c->w, cancel_conn, c->x);
+	else
+		worker_set_cancel_hook(c->w, NULL, NULL);
+}
+
+static void send_progress(size_t sent, size_t total, void *ctx)
+{
+	struct send_ctx *c = ctx;
+	uint64_t now = clock_mono_us();
+	struct worker_reply *r;
+
+	if (sent < total && now - c->last_progress < PROGRESS_US)
+		return;
+	c->last_progress = now;
+	r = worker_reply_new(c->id, WORKER_PROGRESS);
+	r->done = sent;
+	r->total = total;
+	worker_reply_post(c->w, r);
+}
+
+static int run_send(struct account_worker *x, struct worker *w, const struct worker_req *req,
+		    struct worker_reply *final, struct err *e)
+{
+	struct app_send_report report;
+	struct err ie = { ERR_NONE, "" };
+	struct send_ctx c = { x, w, req->id, 0 };
+	const struct app_send_watch watch = { send_session, send_progress, &c };
+
+	if (req->out == NULL)
+		return err_set(e, ERR_INTERNAL, "sending needs a message");
+	/* The mail leaves even when the IMAP server is away: only its copy in
+	 * Sent needs the session. */
+	if (ensure_session(x, w, &ie) != 0 && ie.code == ERR_CANCELLED)
+		return err_set(e, ERR_CANCELLED, "cancelled");
+	if (worker_cancelled(w))
+		return err_set(e, ERR_CANCELLED, "cancelled");
+	if (app_outgoing_send(x->app, x->s, req->out, &watch, &report, e) != 0)
+		return -1;
+	final->dest = report.sent_folder;
+	report.sent_folder = NULL;
+	if (report.warning != NULL)
+		err_set(&final->err, ERR_NONE, "%s", report.warning);
+	app_send_report_free(&report);
+	return 0;
+}
+
 static int run_request(struct account_worker *x, struct worker *w, const struct worker_req *req,
 		       struct worker_reply *final, struct err *e)
 {
 	if (req->kind == WORKER_REQ_OPEN && req->folder != NULL)
 		open_from_cache(x, w, req);
+	if (req->kind == WORKER_REQ_SEND)
+		return run_send(x, w, req, final, e);
 	if (ensure_session(x, w, e) != 0)
 		return -1;
 	switch (req->kind) {
@@ -417,9 +490,38 @@ static int run_request(struct account_worker *x, struct worker *w, const struct 
 		if (req->folder == NULL)
 			return err_set(e, ERR_INTERNAL, "deleting needs the folder");
 		return app_action_expunge(x->s, req->folder, req->uids, req->nuids, e);
+	case WORKER_REQ_POSTPONE:
+		if (req->out == NULL)
+			return err_set(e, ERR_INTERNAL, "postponing needs a message");
+		return app_outgoing_postpone(x->app, x->s, req->out, &final->dest, e);
+	case WORKER_REQ_SEND:
 	case WORKER_REQ_LOGOUT:
+	case WORKER_REQ_CHECK:
 		break;
 	}
+	return 0;
+}
+
+/* A new IMAP login (not a kept session, which would prove nothing about the
+ * password just typed), then SMTP: its connect, EHLO and AUTH are the
+ * submission server's whole login. Both are closed again, so a stopped
+ * worker has nothing left to log out of. */
+static int run_check(struct account_worker *x, struct worker *w, struct err *e)
+{
+	struct smtp_session *smtp;
+	int rc;
+
+	drop_session(x, w);
+	rc = ensure_session(x, w, e);
+	drop_session(x, w);
+	if (rc != 0)
+		return -1;
+	smtp = app_smtp_connect(x->app, e);
+	if (smtp == NULL)
+		return -1;
+	smtp_session_close(smtp);
+	if (worker_cancelled(w))
+		return err_set(e, ERR_CANCELLED, "cancelled");
 	return 0;
 }
 
@@ -433,6 +535,8 @@ static int account_run(void *ctx, struct worker *w, const struct worker_req *req
 		drop_session(x, w);
 		return 0;
 	}
+	if (req->kind == WORKER_REQ_CHECK)
+		return run_check(x, w, e);
 	x->fresh = 0;
 	rc = run_request(x, w, req, final, e);
 	/* A server that closed an idle connection shows up on the first command
@@ -441,7 +545,7 @@ static int account_run(void *ctx, struct worker *w, const struct worker_req *req
 	 * connection died after the server had done it), so one retry on a new
 	 * session. */
 	if (rc != 0 && !x->fresh && e->code == ERR_NETWORK && !worker_cancelled(w) &&
-	    req->kind != WORKER_REQ_CONNECT) {
+	    req->kind != WORKER_REQ_CONNECT && req->kind != WORKER_REQ_SEND) {
 		drop_session(x, w);
 		worker_reply_clear_payload(final);
 		err_clear(e);

@@ -29,6 +29,7 @@ void worker_req_free(struct worker_req *r)
 	free(r->dest);
 	free(r->text);
 	free(r->uids);
+	app_outgoing_free(r->out);
 	free(r);
 }
 
@@ -44,7 +45,10 @@ const char *worker_req_kind_name(enum worker_req_kind kind)
 	case WORKER_REQ_COPY: return "copy";
 	case WORKER_REQ_SEARCH: return "search";
 	case WORKER_REQ_EXPUNGE: return "delete for good";
+	case WORKER_REQ_SEND: return "send";
+	case WORKER_REQ_POSTPONE: return "postpone";
 	case WORKER_REQ_LOGOUT: return "log out";
+	case WORKER_REQ_CHECK: return "test the login";
 	}
 	return "request";
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "app/msglist.h"
+#include "app/outgoing.h"
 #include "mail/message.h"
 #include "net/imap_session.h"
 #include "util/err.h"
@@ -35,7 +36,11 @@ enum worker_req_kind {
 	WORKER_REQ_COPY,     /* folder, uids to dest (not NULL); the originals stay */
 	WORKER_REQ_SEARCH,   /* folder, text: UID SEARCH TEXT; DONE carries the UIDs */
 	WORKER_REQ_EXPUNGE,  /* folder, uids: \Deleted and UID EXPUNGE of exactly those */
+	WORKER_REQ_SEND,     /* out: submit it, copy to Sent, mark the answered, drop the draft */
+	WORKER_REQ_POSTPONE, /* out: store it in Drafts, drop the draft it replaces */
 	WORKER_REQ_LOGOUT,   /* LOGOUT and close; a later request connects again */
+	WORKER_REQ_CHECK,    /* log in to IMAP, then to SMTP (connect, EHLO, AUTH), and
+			      * log out of both: the first-run screen's test */
 };
 
 struct worker_req {
@@ -48,6 +53,7 @@ struct worker_req {
 	size_t nuids;
 	unsigned flags;            /* FLAGS: MSG_* */
 	int add;                   /* FLAGS: 1 adds, 0 removes */
+	struct app_outgoing *out;  /* SEND, POSTPONE: the message, owned */
 	struct worker_req *next;   /* the queue's link */
 };
 
@@ -93,8 +99,11 @@ struct worker_reply {
 	uint32_t *uids;
 	unsigned *uid_flags;
 	size_t nuids;
-	/* DONE of MOVE and COPY: server name of the folder the messages went to, and
-	 * the first message's UID there (0 if the server did not say) */
+	/* DONE of MOVE and COPY: server name of the folder the messages went
+	 * to, and the first message's UID there (0 if the server did not say);
+	 * DONE of SEND: the Sent folder (NULL when no copy was stored) and in
+	 * err.msg what went wrong after sending, if anything; DONE of
+	 * POSTPONE: the Drafts folder */
 	char *dest;
 	uint32_t dest_uid;
 	/* ERROR (and CANCELLED, whose message says so): not terminal-safe */

@@ -6,6 +6,7 @@
 #include "app/folder_sync.h"
 #include "app/messages.h"
 #include "app/notify.h"
+#include "app/viewer.h"
 #include "cli/commands.h"
 #include "mail/safe_text.h"
 
@@ -49,6 +50,7 @@ int cmd_read(struct app *a, const struct cli_options *o, int argc, char **argv, 
 	imap_session_close(s);
 	if (m == NULL)
 		return -1;
+	viewer_render_html(&a->mailcap, m);
 	app_notify(a, NOTIFY_RECEIVED, "Email read: %s, %s", m->from, m->subject);
 	header("Date", m->date);
 	header("From", m->from);

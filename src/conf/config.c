@@ -248,8 +248,109 @@ static int parse_assignment(struct parser *p, char *text, struct err *e)
 	return 0;
 }
 
+/* Splits a directive line into words at blanks; a word may be quoted ("#",
+ * "a b") with \" and \\, and an unquoted word starting with '#' begins a
+ * comment. Returns the number of words (up to max), or -1 with the error. */
+static int split_words(struct parser *p, const char *s, char **words, int max, struct err *e)
+{
+	int n = 0;
+
+	for (;;) {
+		struct strbuf b = STRBUF_INIT;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			return n;
+		if (*s == '"') {
+			for (s++; *s != '"'; s++) {
+				if (*s == '\0' || (*s == '\\' && s[1] != '"' && s[1] != '\\')) {
+					strbuf_free(&b);
+					fail(p, p->line, e, *s == '\0' ? "quoted word without a closing '\"'"
+									 : "unknown escape in a quoted word; only \\\" and \\\\ are known");
+					goto error;
+				}
+				if (*s == '\\')
+					s++;
+				strbuf_appendc(&b, *s);
+			}
+			s++;
+			if (*s != '\0' && *s != ' ' && *s != '\t') {
+				strbuf_free(&b);
+				fail(p, p->line, e, "unexpected text after a closing quote");
+				goto error;
+			}
+		} else {
+			while (*s != '\0' && *s != ' ' && *s != '\t')
+				strbuf_appendc(&b, *s++);
+		}
+		if (n == max) {
+			strbuf_free(&b);
+			fail(p, p->line, e, "too many words in the line");
+			goto error;
+		}
+		words[n++] = strbuf_detach(&b, NULL);
+	}
+error:
+	while (n > 0)
+		free(words[--n]);
+	return -1;
+}
+
+/* "bind SCREENS KEY ACTION" and "color ROLE FG [BG]": mutt's shape, kept
+ * as written, since only the full-screen client knows the names. */
+static int parse_directive(struct parser *p, const char *kind, const char *rest, struct err *e)
+{
+	char *w[4];
+	int n, is_bind = strcmp(kind, "bind") == 0;
+	struct config *c = p->cfg;
+
+	if (p->section == SECTION_ACCOUNT)
+		return fail(p, p->line, e,
+			    "%s lines apply to every account; put them under [general] or before the first section",
+			    kind);
+	n = split_words(p, rest, w, 4, e);
+	if (n < 0)
+		return -1;
+	if (is_bind ? n != 3 : n < 2 || n > 3) {
+		while (n > 0)
+			free(w[--n]);
+		return fail(p, p->line, e, is_bind
+			    ? "expected bind SCREENS KEY ACTION, as in: bind index,pager x delete"
+			    : "expected color ROLE FOREGROUND [BACKGROUND], as in: color status white blue");
+	}
+	if (is_bind) {
+		c->binds = xreallocarray(c->binds, c->nbinds + 1, sizeof *c->binds);
+		c->binds[c->nbinds++] = (struct conf_bind){ w[0], w[1], w[2], p->line };
+	} else {
+		c->colors = xreallocarray(c->colors, c->ncolors + 1, sizeof *c->colors);
+		c->colors[c->ncolors++] = (struct conf_color){ w[0], w[1], n == 3 ? w[2] : NULL, p->line };
+	}
+	return 0;
+}
+
+/* The directive a line starts with ("bind", "color"), or NULL for KEY = VALUE. */
+static const char *directive_of(const char *s, const char **rest)
+{
+	static const char *const kinds[] = { "bind", "color", "colour" };
+	size_t len = strcspn(s, " \t");
+	const char *after = s + len;
+
+	while (*after == ' ' || *after == '\t')
+		after++;
+	if (*after == '=' || *after == '\0')
+		return NULL;
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strlen(kinds[i]) == len && strncmp(s, kinds[i], len) == 0) {
+			*rest = after;
+			return i == 0 ? "bind" : "color";
+		}
+	return NULL;
+}
+
 static int parse_line(struct parser *p, char *line, struct err *e)
 {
+	const char *kind, *rest;
+
 	char *s = line;
 
 	for (const char *c = line; *c != '\0'; c++)
@@ -264,6 +365,9 @@ static int parse_line(struct parser *p, char *line, struct err *e)
 		return 0;
 	if (*s == '[')
 		return parse_header(p, s, e);
+	kind = directive_of(s, &rest);
+	if (kind != NULL)
+		return parse_directive(p, kind, rest, e);
 	return parse_assignment(p, s, e);
 }
 
@@ -508,6 +612,18 @@ void config_free(struct config *c)
 		free(c->accounts[i].name);
 	}
 	free(c->accounts);
+	for (size_t i = 0; i < c->nbinds; i++) {
+		free(c->binds[i].screens);
+		free(c->binds[i].key);
+		free(c->binds[i].action);
+	}
+	free(c->binds);
+	for (size_t i = 0; i < c->ncolors; i++) {
+		free(c->colors[i].role);
+		free(c->colors[i].fg);
+		free(c->colors[i].bg);
+	}
+	free(c->colors);
 	settings_free_fields(SECTION_GENERAL, c);
 	for (size_t i = 0; i < c->nwarnings; i++)
 		free(c->warnings[i]);

@@ -29,6 +29,23 @@ enum conf_resync {
 	CONF_RESYNC_FULL,
 };
 
+/* A "bind SCREENS KEY ACTION" line, stored as written: the full-screen client
+ * knows the screens, key names and actions, and checks them at start. */
+struct conf_bind {
+	char *screens;           /* "index,pager" */
+	char *key;               /* "^X", "Enter", "x" */
+	char *action;            /* "delete", "noop" */
+	unsigned line;
+};
+
+/* A "color ROLE FG [BG]" line, stored as written for the same reason. */
+struct conf_color {
+	char *role;
+	char *fg;
+	char *bg;                /* NULL when the line gives none */
+	unsigned line;
+};
+
 struct config {
 	char *path;              /* the file that was read */
 	struct account *accounts; /* in file order */
@@ -46,6 +63,10 @@ struct config {
 	int cache;               /* keep folder indexes in $XDG_CACHE_HOME/skua */
 	enum conf_resync resync;
 	int body_cache_size;     /* megabytes of message bodies kept in the cache; 0: none */
+	struct conf_bind *binds; /* in file order; a later line wins */
+	size_t nbinds;
+	struct conf_color *colors; /* in file order; a later line wins */
+	size_t ncolors;
 	char **warnings;         /* sentences for the caller to show; not errors */
 	size_t nwarnings;
 };

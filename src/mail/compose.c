@@ -566,7 +566,7 @@ static int build(const struct compose_draft *d, struct compose_result *out, stru
 	add_rcpts(out, to);
 	add_rcpts(out, cc);
 	add_rcpts(out, bcc);
-	if (out->nrcpts == 0)
+	if (out->nrcpts == 0 && !d->keep_bcc)
 		return err_set(e, ERR_USAGE, "no recipient: To, Cc and Bcc are all empty");
 
 	const char *from_addr = from->a[0].addr;
@@ -588,6 +588,8 @@ static int build(const struct compose_draft *d, struct compose_result *out, stru
 	if (to->n && put_address_header(b, "To", to, e) < 0)
 		return -1;
 	if (cc->n && put_address_header(b, "Cc", cc, e) < 0)
+		return -1;
+	if (d->keep_bcc && bcc->n && put_address_header(b, "Bcc", bcc, e) < 0)
 		return -1;
 	char *subj = mime_words_encode(d->subject ? d->subject : "", "Subject");
 	put_folded(b, "Subject", subj);

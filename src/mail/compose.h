@@ -1,6 +1,6 @@
 /* Building an outgoing message: UTF-8 body as quoted-printable where needed,
  * attachments in base64 with their type from libmagic, Date, Message-ID,
- * RFC 2047/2231 encoded headers, and no Bcc header. */
+ * RFC 2047/2231 encoded headers, and no Bcc header (except in drafts). */
 #ifndef SKUA_MAIL_COMPOSE_H
 #define SKUA_MAIL_COMPOSE_H
 
@@ -31,6 +31,10 @@ struct compose_draft {
 	const char *references;    /* "<id1> <id2>", may be NULL */
 	const struct compose_attachment *atts;
 	size_t natts;
+	/* A draft kept in the Drafts folder, not a message to send: the Bcc
+	 * header stays, so that resuming the draft finds its blind copies, and
+	 * no recipient is required yet. */
+	int keep_bcc;
 };
 
 struct compose_result {

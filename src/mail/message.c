@@ -36,6 +36,8 @@ struct render {
 	struct mail_message *m;
 	struct strbuf body;
 	int html;
+	size_t ntext;              /* text parts in the body */
+	char *html_source;         /* of the first text/html part */
 };
 
 /* The first header `name` in the header block at text, unfolded (NUL bytes
@@ -385,8 +387,11 @@ static void append_text_part(struct render *r, const struct mailmime *mm, const 
 	text[o] = '\0';
 
 	body_separate(r);
+	r->ntext++;
 	if (html) {
 		char *t = html_to_text(text, o);
+		if (r->html_source == NULL)
+			r->html_source = xstrndup(text, o);
 		strbuf_appends(&r->body, t);
 		free(t);
 		r->html = 1;
@@ -488,6 +493,8 @@ static void render_forwarded(struct render *r, const struct mailmime *mm)
 	const struct mailmime_data *d = mm->mm_body;
 
 	body_separate(r);
+	/* Text of its own: an HTML part after it is no longer the whole body. */
+	r->ntext++;
 	strbuf_appends(&r->body, "---------- Forwarded message ----------\n");
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT || d->dt_data.dt_text.dt_data == NULL)
 		return;
@@ -573,6 +580,7 @@ struct mail_message *mail_message_parse(const char *raw, size_t len, struct err 
 	m->from = header_value(h, len, "From", HDR_ADDR);
 	m->to = header_value(h, len, "To", HDR_ADDR);
 	m->cc = header_value(h, len, "Cc", HDR_ADDR);
+	m->bcc = header_value(h, len, "Bcc", HDR_ADDR);
 	m->reply_to = header_value(h, len, "Reply-To", HDR_ADDR);
 	m->date = header_value(h, len, "Date", HDR_TEXT);
 	m->message_id = header_value(h, len, "Message-ID", HDR_RAW);
@@ -590,6 +598,10 @@ struct mail_message *mail_message_parse(const char *raw, size_t len, struct err 
 		strbuf_appendc(&rd.body, '\n');
 	m->body = strbuf_detach(&rd.body, NULL);
 	m->body_from_html = rd.html;
+	if (rd.ntext == 1 && rd.html_source != NULL)
+		m->html = rd.html_source;
+	else
+		free(rd.html_source);
 	return m;
 }
 
@@ -607,12 +619,14 @@ void mail_message_free(struct mail_message *m)
 	free(m->from);
 	free(m->to);
 	free(m->cc);
+	free(m->bcc);
 	free(m->reply_to);
 	free(m->date);
 	free(m->message_id);
 	free(m->in_reply_to);
 	free(m->references);
 	free(m->body);
+	free(m->html);
 	for (size_t i = 0; i < m->natts; i++) {
 		free(m->atts[i].filename);
 		free(m->atts[i].content_type);

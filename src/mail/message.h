@@ -17,6 +17,7 @@ struct mail_attachment {
 
 struct mail_message {
 	char *subject, *from, *to, *cc, *reply_to, *date;   /* decoded; "" if absent */
+	char *bcc;                /* decoded; "" if absent (only drafts and sent copies have it) */
 	char *message_id, *in_reply_to, *references;        /* raw; "" if absent */
 	long long date_epoch;     /* parsed Date, 0 if none or unparsable */
 	/* Rendered text, LF line ends, ending in one '\n' (or ""): text/plain
@@ -26,6 +27,10 @@ struct mail_message {
 	 * From/Date/Subject/To/Cc, its attachments joining atts. */
 	char *body;
 	int body_from_html;       /* 1 if body was rendered from text/html */
+	/* The HTML (UTF-8) the body was rendered from, when the body is that
+	 * one text/html part alone, for a better renderer (app/viewer.c);
+	 * else NULL. */
+	char *html;
 	struct mail_attachment *atts;
 	size_t natts;
 	struct mail_message_priv *priv;   /* parse tree and raw copy, for attachment data */

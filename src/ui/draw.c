@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <wchar.h>
 
@@ -12,25 +13,100 @@
 static attr_t attrs[ROLE_COUNT];
 
 static const struct role_style {
+	const char *name;     /* for color lines in the config and skua.conf(5) */
 	short fg;
 	attr_t color_extra;   /* added to the colour pair */
 	attr_t mono;          /* without colours */
 } styles[ROLE_COUNT] = {
-	[ROLE_NORMAL] = { -1, A_NORMAL, A_NORMAL },
-	[ROLE_TITLE] = { -1, A_REVERSE, A_REVERSE },
-	[ROLE_STATUS] = { -1, A_REVERSE, A_REVERSE },
-	[ROLE_CURSOR] = { -1, A_REVERSE, A_REVERSE },
-	[ROLE_ERROR] = { COLOR_RED, A_BOLD, A_BOLD },
-	[ROLE_NEW] = { -1, A_BOLD, A_BOLD },
-	[ROLE_HEADER] = { COLOR_BLUE, A_BOLD, A_BOLD },
-	[ROLE_DIM] = { -1, A_DIM, A_DIM },
-	[ROLE_FLAGGED] = { COLOR_RED, A_NORMAL, A_BOLD },
-	[ROLE_QUOTE1] = { COLOR_CYAN, A_NORMAL, A_NORMAL },
-	[ROLE_QUOTE2] = { COLOR_GREEN, A_NORMAL, A_NORMAL },
-	[ROLE_QUOTE3] = { COLOR_YELLOW, A_NORMAL, A_NORMAL },
-	[ROLE_QUOTE4] = { COLOR_MAGENTA, A_NORMAL, A_NORMAL },
-	[ROLE_ATTACHMENT] = { COLOR_MAGENTA, A_NORMAL, A_UNDERLINE },
+	[ROLE_NORMAL] = { "normal", -1, A_NORMAL, A_NORMAL },
+	[ROLE_TITLE] = { "title", -1, A_REVERSE, A_REVERSE },
+	[ROLE_STATUS] = { "status", -1, A_REVERSE, A_REVERSE },
+	[ROLE_CURSOR] = { "cursor", -1, A_REVERSE, A_REVERSE },
+	[ROLE_ERROR] = { "error", COLOR_RED, A_BOLD, A_BOLD },
+	[ROLE_NEW] = { "new", -1, A_BOLD, A_BOLD },
+	[ROLE_HEADER] = { "header", COLOR_BLUE, A_BOLD, A_BOLD },
+	[ROLE_DIM] = { "dim", -1, A_DIM, A_DIM },
+	[ROLE_FLAGGED] = { "flagged", COLOR_RED, A_NORMAL, A_BOLD },
+	[ROLE_QUOTE1] = { "quote1", COLOR_CYAN, A_NORMAL, A_NORMAL },
+	[ROLE_QUOTE2] = { "quote2", COLOR_GREEN, A_NORMAL, A_NORMAL },
+	[ROLE_QUOTE3] = { "quote3", COLOR_YELLOW, A_NORMAL, A_NORMAL },
+	[ROLE_QUOTE4] = { "quote4", COLOR_MAGENTA, A_NORMAL, A_NORMAL },
+	[ROLE_ATTACHMENT] = { "attachment", COLOR_MAGENTA, A_NORMAL, A_UNDERLINE },
 };
+
+/* Colours the user chose (draw_set_color), applied by draw_init. */
+static struct {
+	int set;
+	short fg, bg;
+} chosen[ROLE_COUNT];
+
+static const char *const color_names[8] = { "black", "red", "green", "yellow",
+					    "blue", "magenta", "cyan", "white" };
+
+const char *draw_role_name(enum draw_role role)
+{
+	return role < ROLE_COUNT ? styles[role].name : NULL;
+}
+
+int draw_role_by_name(const char *name)
+{
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (strcasecmp(styles[r].name, name) == 0)
+			return r;
+	return -1;
+}
+
+const char *draw_color_name(int i)
+{
+	return i >= 0 && i < 8 ? color_names[i] : NULL;
+}
+
+int draw_color_parse(const char *name)
+{
+	const char *base = name;
+	char *end;
+	long n;
+
+	if (strcasecmp(name, "default") == 0)
+		return -1;
+	if (strncasecmp(name, "color", 5) == 0 && name[5] >= '0' && name[5] <= '9') {
+		n = strtol(name + 5, &end, 10);
+		return *end == '\0' && n <= 255 && strlen(name + 5) <= 3 ? (int)n : DRAW_COLOR_BAD;
+	}
+	if (strncasecmp(name, "bright", 6) == 0)
+		base = name + 6;
+	for (int i = 0; i < 8; i++)
+		if (strcasecmp(base, color_names[i]) == 0)
+			return base == name ? i : i + 8;
+	return DRAW_COLOR_BAD;
+}
+
+void draw_set_color(enum draw_role role, int fg, int bg)
+{
+	if (role >= ROLE_COUNT)
+		return;
+	chosen[role].set = 1;
+	chosen[role].fg = (short)fg;
+	chosen[role].bg = (short)bg;
+}
+
+void draw_reset_colors(void)
+{
+	memset(chosen, 0, sizeof chosen);
+}
+
+/* A colour the terminal may lack: bright ones become bold on 8 colours,
+ * others the terminal's default. */
+static short usable(short c, attr_t *extra)
+{
+	if (c < COLORS)
+		return c;
+	if (c >= 8 && c < 16 && COLORS >= 8) {
+		*extra |= A_BOLD;
+		return (short)(c - 8);
+	}
+	return -1;
+}
 
 void draw_init(void)
 {
@@ -43,10 +119,22 @@ void draw_init(void)
 	}
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		attrs[r] = styles[r].mono;
-		if (color && styles[r].fg >= 0 && r < COLOR_PAIRS) {
-			init_pair((short)r, styles[r].fg, -1);
-			attrs[r] = COLOR_PAIR(r) | styles[r].color_extra;
-		} else if (color) {
+		if (!color)
+			continue;
+		/* Pair 0 is the terminal's own, so role r uses pair r + 1. */
+		if (chosen[r].set && r + 1 < COLOR_PAIRS) {
+			/* The user's colours replace the reverse video that stands
+			 * for colour on the bars; bold and dim stay. */
+			attr_t extra = styles[r].color_extra & ~A_REVERSE;
+			short fg = usable(chosen[r].fg, &extra), bg = usable(chosen[r].bg, &extra);
+			init_pair((short)(r + 1), fg, bg);
+			attrs[r] = COLOR_PAIR(r + 1) | extra;
+			if (r == ROLE_NORMAL)
+				bkgd(COLOR_PAIR(r + 1));
+		} else if (styles[r].fg >= 0 && r + 1 < COLOR_PAIRS) {
+			init_pair((short)(r + 1), styles[r].fg, -1);
+			attrs[r] = COLOR_PAIR(r + 1) | styles[r].color_extra;
+		} else {
 			attrs[r] = styles[r].color_extra;
 		}
 	}

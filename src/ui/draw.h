@@ -27,8 +27,24 @@ enum draw_role {
 	ROLE_COUNT,
 };
 
-/* After initscr: colours unless NO_COLOR is set and non-empty. */
+/* After initscr: colours unless NO_COLOR is set and non-empty, with the
+ * colours chosen by draw_set_color in place of the defaults. */
 void draw_init(void);
+
+/* A role's name in color lines ("status", "quote1"), NULL past the last;
+ * the role named name (case-insensitive), or -1. */
+const char *draw_role_name(enum draw_role role);
+int draw_role_by_name(const char *name);
+/* The eight curses colour names by number ("black" ... "white"), NULL past. */
+const char *draw_color_name(int i);
+#define DRAW_COLOR_BAD (-2)
+/* A colour: "default" (-1), the eight names (0-7), "bright" + a name (8-15),
+ * "colorN" (0-255); DRAW_COLOR_BAD for anything else. */
+int draw_color_parse(const char *name);
+/* Before draw_init: role takes fg and bg (numbers of draw_color_parse). */
+void draw_set_color(enum draw_role role, int fg, int bg);
+/* Forgets the chosen colours (for tests). */
+void draw_reset_colors(void);
 attr_t draw_attr(enum draw_role role);
 /* The quote role for a quote depth of 1 or more (cycling). */
 enum draw_role draw_quote_role(int depth);

@@ -44,6 +44,28 @@ static const struct action_info {
 	[ACT_SEARCH] = { "search-server", "Show only what a server search finds" },
 	[ACT_SORT] = { "sort-mailbox", "Sort by date, from, subject, size, thread" },
 	[ACT_SORT_REVERSE] = { "sort-reverse", "Sort in reverse order" },
+	[ACT_COMPOSE] = { "mail", "Write a new message" },
+	[ACT_REPLY] = { "reply", "Reply to the sender" },
+	[ACT_GROUP_REPLY] = { "group-reply", "Reply to the sender and all recipients" },
+	[ACT_FORWARD] = { "forward", "Forward the message inline" },
+	[ACT_FORWARD_ATTACHED] = { "forward-attached", "Forward the message as an attachment" },
+	[ACT_RECALL] = { "recall", "Resume a postponed message from Drafts" },
+	[ACT_EDIT_TO] = { "edit-to", "Edit the To addresses (Tab completes)" },
+	[ACT_EDIT_CC] = { "edit-cc", "Edit the Cc addresses (Tab completes)" },
+	[ACT_EDIT_BCC] = { "edit-bcc", "Edit the Bcc addresses (Tab completes)" },
+	[ACT_EDIT_SUBJECT] = { "edit-subject", "Edit the subject" },
+	[ACT_EDIT_BODY] = { "edit-message", "Edit the message text" },
+	[ACT_ATTACH] = { "attach-file", "Attach a file (Tab completes the path)" },
+	[ACT_DETACH] = { "detach-file", "Remove the selected attachment" },
+	[ACT_SEND] = { "send", "Send the message" },
+	[ACT_POSTPONE] = { "postpone", "Keep the message in Drafts for later" },
+	[ACT_OPEN_ATTACHMENT] = { "open-attachment", "Open an attachment through mailcap" },
+	[ACT_NEXT_FIELD] = { "next-field", "Go to the next field" },
+	[ACT_PREV_FIELD] = { "previous-field", "Go to the previous field" },
+	[ACT_SUBMIT] = { "submit", "Next field; on the last one, log in" },
+	[ACT_LOG_IN] = { "log-in", "Test the login now, then save the account" },
+	[ACT_SWITCH_ACCOUNT] = { "switch-account", "Switch to another account (Tab completes)" },
+	[ACT_LOG_OUT] = { "log-out", "Log out, then the login screen (asks)" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
@@ -76,16 +98,26 @@ static const struct screen_note {
 	{ ACT_LAST, STATS_SCREEN, "Select the last operation" },
 	{ ACT_BACK, STATS_SCREEN, "Leave the statistics" },
 	{ ACT_STATS, STATS_SCREEN, "Leave the statistics" },
+	{ ACT_DOWN, 1u << SCREEN_COMPOSE, "Select the next attachment" },
+	{ ACT_UP, 1u << SCREEN_COMPOSE, "Select the previous attachment" },
+	{ ACT_BACK, 1u << SCREEN_COMPOSE, "Discard the message (asks first)" },
+	{ ACT_RECALL, 1u << SCREEN_FOLDERS, "Open Drafts to resume a postponed message" },
+	{ ACT_QUIT, 1u << SCREEN_LOGIN, "Quit skua (asks first)" },
+	{ ACT_CANCEL, 1u << SCREEN_LOGIN, "Stop testing the login" },
 };
 
 static const char *const screen_names[SCREEN_COUNT] = { "folders", "index", "pager", "help",
-							 "stats" };
+							 "stats", "compose", "login" };
 
 #define ON_F (1u << SCREEN_FOLDERS)
 #define ON_I (1u << SCREEN_INDEX)
 #define ON_P (1u << SCREEN_PAGER)
 #define ON_H (1u << SCREEN_HELP)
 #define ON_S (1u << SCREEN_STATS)
+#define ON_C (1u << SCREEN_COMPOSE)
+/* The first-run form: printable keys are the fields' text, so it has its
+ * own bindings and is not in ON_ALL. */
+#define ON_L (1u << SCREEN_LOGIN)
 #define ON_ALL (ON_F | ON_I | ON_P | ON_H | ON_S)
 #define FN(k) (KEY_FN | (k))
 
@@ -106,7 +138,8 @@ static const struct binding defaults[] = {
 	{ ON_ALL, FN(KEY_NPAGE), ACT_PAGE_DOWN },
 	{ ON_ALL, '-', ACT_PAGE_UP },
 	{ ON_ALL, FN(KEY_PPAGE), ACT_PAGE_UP },
-	{ ON_ALL, 'g', ACT_FIRST },
+	{ ON_F | ON_H | ON_S, 'g', ACT_FIRST },
+	{ ON_I | ON_P, '=', ACT_FIRST },
 	{ ON_ALL, FN(KEY_HOME), ACT_FIRST },
 	{ ON_ALL, 'G', ACT_LAST },
 	{ ON_ALL, FN(KEY_END), ACT_LAST },
@@ -128,6 +161,7 @@ static const struct binding defaults[] = {
 	{ ON_I | ON_P, 'F', ACT_FLAG },
 	{ ON_I | ON_P, 'N', ACT_TOGGLE_NEW },
 	{ ON_P, 'v', ACT_SAVE_ATTACHMENTS },
+	{ ON_P, 'o', ACT_OPEN_ATTACHMENT },
 	{ ON_I | ON_P, 'u', ACT_UNDO },
 	{ ON_F | ON_I | ON_S, '$', ACT_REFRESH },
 	{ ON_F | ON_I | ON_P, KEY_CTRL('G'), ACT_CANCEL },
@@ -139,6 +173,43 @@ static const struct binding defaults[] = {
 	{ ON_I, '/', ACT_SEARCH },
 	{ ON_I, 'o', ACT_SORT },
 	{ ON_I, 'O', ACT_SORT_REVERSE },
+	{ ON_F | ON_I | ON_P, 'm', ACT_COMPOSE },
+	{ ON_I | ON_P, 'r', ACT_REPLY },
+	{ ON_I | ON_P, 'g', ACT_GROUP_REPLY },
+	{ ON_I | ON_P, 'f', ACT_FORWARD },
+	{ ON_I | ON_P, 'A', ACT_FORWARD_ATTACHED },
+	{ ON_F | ON_I, 'R', ACT_RECALL },
+	{ ON_C, 'j', ACT_DOWN },
+	{ ON_C, FN(KEY_DOWN), ACT_DOWN },
+	{ ON_C, 'k', ACT_UP },
+	{ ON_C, FN(KEY_UP), ACT_UP },
+	{ ON_C, 't', ACT_EDIT_TO },
+	{ ON_C, 'c', ACT_EDIT_CC },
+	{ ON_C, 'b', ACT_EDIT_BCC },
+	{ ON_C, 's', ACT_EDIT_SUBJECT },
+	{ ON_C, 'e', ACT_EDIT_BODY },
+	{ ON_C, 'a', ACT_ATTACH },
+	{ ON_C, 'D', ACT_DETACH },
+	{ ON_C, 'y', ACT_SEND },
+	{ ON_C, 'P', ACT_POSTPONE },
+	{ ON_C, 'q', ACT_BACK },
+	{ ON_C, '?', ACT_HELP },
+	{ ON_C, 'S', ACT_STATS },
+	{ ON_C, KEY_CTRL('L'), ACT_REDRAW },
+	{ ON_C, 'Q', ACT_QUIT },
+	{ ON_C, KEY_CTRL('G'), ACT_CANCEL },
+	{ ON_F | ON_I | ON_P, 'X', ACT_SWITCH_ACCOUNT },
+	{ ON_F | ON_I | ON_P, 'Z', ACT_LOG_OUT },
+	{ ON_L, '\t', ACT_NEXT_FIELD },
+	{ ON_L, FN(KEY_DOWN), ACT_NEXT_FIELD },
+	{ ON_L, FN(KEY_BTAB), ACT_PREV_FIELD },
+	{ ON_L, FN(KEY_UP), ACT_PREV_FIELD },
+	{ ON_L, '\n', ACT_SUBMIT },
+	{ ON_L, KEY_CTRL('X'), ACT_LOG_IN },
+	{ ON_L, KEY_CTRL('G'), ACT_CANCEL },
+	{ ON_L, 27, ACT_QUIT },
+	{ ON_L, FN(KEY_F(1)), ACT_HELP },
+	{ ON_L, KEY_CTRL('L'), ACT_REDRAW },
 };
 
 static struct binding *table;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mail/safe_text.h"
 #include "ui/draw.h"
@@ -32,6 +33,7 @@ void ui_prompt_text(struct ui *u, const struct ui_prompt_spec *spec, const char 
 	p->yesno = 0;
 	p->spec = *spec;
 	lineedit_init(&p->line, initial);
+	p->line.secret = spec->secret;
 	va_start(ap, fmt);
 	set_question(p, fmt, ap);
 	va_end(ap);
@@ -115,6 +117,8 @@ int ui_prompt_key(struct ui *u, int key)
 		ui_prompt_close(u);
 		if (spec.done != NULL)
 			spec.done(u, answer != NULL ? answer : "", spec.ctx);
+		if (spec.secret && answer != NULL)
+			explicit_bzero(answer, strlen(answer));
 		free(answer);
 		break;
 	}

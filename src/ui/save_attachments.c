@@ -19,57 +19,11 @@
  * SAVE_ALL. The message itself is the pager's, u->message. */
 #define SAVE_ALL ((size_t)-1)
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The nth folder (in name order) whose path starts with word, as typed
- * ("~/" kept) and ending in "/", so that Tab goes one level deeper. */
+/* Tab in the folder question: folders only. */
 static char *complete_dir(const char *word, size_t nth, void *ctx)
 {
 	(void)ctx;
-	const char *slash = strrchr(word, '/');
-	char *typed_dir = slash ? xstrndup(word, (size_t)(slash - word) + 1) : xstrdup("");
-	const char *prefix = slash ? slash + 1 : word;
-	char *dir = paths_expand_home(typed_dir[0] ? typed_dir : "./");
-	char **names = NULL, *out = NULL;
-	size_t n = 0, cap = 0;
-	DIR *d = opendir(dir);
-	struct dirent *ent;
-
-	while (d != NULL && (ent = readdir(d)) != NULL) {
-		struct stat st;
-		char *full;
-
-		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
-			continue;
-		/* Hidden folders only when asked for with a leading dot. */
-		if (ent->d_name[0] == '.' && prefix[0] != '.')
-			continue;
-		if (strncmp(ent->d_name, prefix, strlen(prefix)) != 0)
-			continue;
-		full = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", ent->d_name);
-		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 16;
-				names = xreallocarray(names, cap, sizeof *names);
-			}
-			names[n++] = xstrdup(ent->d_name);
-		}
-		free(full);
-	}
-	if (d != NULL)
-		closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
-	if (nth < n)
-		out = xasprintf("%s%s/", typed_dir, names[nth]);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	free(dir);
-	free(typed_dir);
-	return out;
+	return ui_complete_path(word, nth, 1);
 }
 
 /* Saves attachment i into dir; 0, or -1 with the error noted. */

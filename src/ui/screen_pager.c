@@ -92,13 +92,45 @@ static int quote_depth(const char *s, size_t len)
 	return depth;
 }
 
+/* The body lines of text, sanitized, quote levels in their colours. */
+static void add_body(struct layout *l, const char *text)
+{
+	char *body = safe_text_terminal(text != NULL ? text : "", 1);
+
+	for (const char *p = body; *p != '\0';) {
+		const char *end = strchr(p, '\n');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		int depth = quote_depth(p, len);
+		add_text(l, p, len, depth > 0 ? draw_quote_role(depth) : ROLE_NORMAL, 0);
+		p += len + (end != NULL);
+	}
+	free(body);
+}
+
+static void layout_done(struct ui *u, struct layout *l, int width)
+{
+	free(u->pager_text);
+	free(u->lines);
+	u->pager_text = strbuf_detach(&l->text, NULL);
+	u->lines = l->lines;
+	u->nlines = l->n;
+	u->lines_width = width;
+}
+
 static void layout_message(struct ui *u, int width)
 {
 	const struct mail_message *m = u->message;
 	struct layout l = { STRBUF_INIT, NULL, 0, 0, width > 0 ? width : 1 };
-	char *body;
-	const char *p;
 
+	if (u->pager_view != NULL) {
+		char *title = safe_text_terminal(u->pager_view_title, 0);
+		add_text(&l, title, strlen(title), ROLE_HEADER, 0);
+		add_text(&l, "", 0, ROLE_NORMAL, 0);
+		add_body(&l, u->pager_view);
+		free(title);
+		layout_done(u, &l, width);
+		return;
+	}
 	add_header(&l, "Date", m->date);
 	add_header(&l, "From", m->from);
 	add_header(&l, "To", m->to);
@@ -106,15 +138,7 @@ static void layout_message(struct ui *u, int width)
 	add_header(&l, "Reply-To", m->reply_to);
 	add_header(&l, "Subject", m->subject);
 	add_text(&l, "", 0, ROLE_NORMAL, 0);
-	body = safe_text_terminal(m->body != NULL ? m->body : "", 1);
-	for (p = body; *p != '\0';) {
-		const char *end = strchr(p, '\n');
-		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-		int depth = quote_depth(p, len);
-		add_text(&l, p, len, depth > 0 ? draw_quote_role(depth) : ROLE_NORMAL, 0);
-		p += len + (end != NULL);
-	}
-	free(body);
+	add_body(&l, m->body);
 	if (m->natts > 0) {
 		add_text(&l, "", 0, ROLE_NORMAL, 0);
 		add_text(&l, "Attachments:", 12, ROLE_HEADER, 0);
@@ -132,16 +156,29 @@ static void layout_message(struct ui *u, int width)
 			free(type);
 		}
 	}
-	free(u->pager_text);
-	free(u->lines);
-	u->pager_text = strbuf_detach(&l.text, NULL);
-	u->lines = l.lines;
-	u->nlines = l.n;
-	u->lines_width = width;
+	layout_done(u, &l, width);
+}
+
+static void close_view(struct ui *u)
+{
+	free(u->pager_view);
+	free(u->pager_view_title);
+	u->pager_view = u->pager_view_title = NULL;
+}
+
+void screen_pager_show_view(struct ui *u, char *title, char *text)
+{
+	close_view(u);
+	u->pager_view = text;
+	u->pager_view_title = title;
+	u->pager_top = 0;
+	layout_message(u, COLS - 1);
+	u->dirty = 1;
 }
 
 void screen_pager_clear(struct ui *u)
 {
+	close_view(u);
 	mail_message_free(u->message);
 	u->message = NULL;
 	free(u->pager_text);
@@ -174,6 +211,7 @@ void screen_pager_open(struct ui *u)
 	screen_pager_clear(u);
 	req = worker_req_new(WORKER_REQ_FETCH, u->folder, &m->uid, 1);
 	u->fetch_uid = m->uid;
+	u->fetch_for = ACT_NONE;
 	u->fetch_done = u->fetch_total = 0;
 	u->fetch_id = ui_post(u, req, m->uid);
 	u->screen = SCREEN_PAGER;
@@ -275,6 +313,15 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 		}
 		return 1;
 	case ACT_BACK:
+		if (u->pager_view != NULL && u->message != NULL) {
+			/* From an attachment's text back to its message. */
+			close_view(u);
+			u->pager_top = 0;
+			layout_message(u, COLS - 1);
+			u->dirty = 1;
+			return 1;
+		}
+		/* fall through */
 	case ACT_FOLDERS:
 		/* Whatever the fetch still brings is dropped: the message the
 		 * user walked away from is not shown, nor marked as read. */
@@ -303,6 +350,9 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 	case ACT_SAVE_MESSAGE:
 	case ACT_COPY_MESSAGE:
 		ui_move_ask(u, m, a == ACT_COPY_MESSAGE);
+		return 1;
+	case ACT_OPEN_ATTACHMENT:
+		ui_open_attachment(u);
 		return 1;
 	case ACT_UNDO:
 		ui_undo(u);

@@ -22,6 +22,9 @@ static const enum ui_action hint_actions[SCREEN_COUNT][8] = {
 			   ACT_HELP },
 	[SCREEN_HELP] = { ACT_BACK, ACT_DOWN, ACT_UP },
 	[SCREEN_STATS] = { ACT_BACK, ACT_DOWN, ACT_UP, ACT_REFRESH, ACT_HELP },
+	[SCREEN_COMPOSE] = { ACT_SEND, ACT_EDIT_BODY, ACT_ATTACH, ACT_EDIT_TO, ACT_EDIT_SUBJECT,
+			     ACT_POSTPONE, ACT_BACK, ACT_HELP },
+	[SCREEN_LOGIN] = { ACT_NEXT_FIELD, ACT_SUBMIT, ACT_LOG_IN, ACT_QUIT, ACT_HELP },
 };
 
 void status_hints(enum ui_screen s, char *buf, size_t size)
@@ -166,6 +169,13 @@ static void draw_message_line(struct ui *u)
 		/* buf says what the search does */
 	} else if (u->connect_id != 0) {
 		snprintf(buf, sizeof buf, "%s", u->op);
+	} else if (ui_compose_busy(u) != NULL) {
+		snprintf(buf, sizeof buf, "%s", ui_compose_busy(u));
+	} else if (u->screen == SCREEN_COMPOSE && u->compose != NULL && u->compose->editing) {
+		size_t row, col;
+		textedit_position(&u->compose->te, COLS, &row, &col);
+		snprintf(buf, sizeof buf, "Editing the text: ^X ends, ^K cuts a line, ^Y puts it back"
+			 " | line %zu, column %zu", row, col);
 	} else {
 		return;
 	}

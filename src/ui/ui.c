@@ -16,6 +16,8 @@
 #include "mail/safe_text.h"
 #include "ui/draw.h"
 #include "ui/loop.h"
+#include "ui/screen_login.h"
+#include "ui/ui_config.h"
 #include "ui/ui_internal.h"
 #include "util/clock.h"
 #include "util/tty_secret.h"
@@ -135,6 +137,7 @@ void ui_open_folder(struct ui *u, const char *name, const char *display)
 	if (u->newer_id != 0)
 		worker_cancel(u->worker, u->newer_id);
 	u->fetch_id = 0;
+	u->fetch_for = ACT_NONE;
 	u->newer_id = 0;
 	u->newer_again = 0;
 	screen_pager_clear(u);
@@ -188,59 +191,6 @@ void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag)
 {
 	if (m != NULL)
 		ui_change_flags(u, m, flag, !(m->flags & flag));
-}
-
-static void set_folders(struct ui *u, const struct imap_folder *f, size_t n)
-{
-	char *keep = u->folder_cursor < u->nfolders
-			     ? xstrdup(u->folders[u->folder_cursor].name) : NULL;
-
-	for (size_t i = 0; i < u->nfolders; i++) {
-		free(u->folders[i].name);
-		free(u->folders[i].display);
-	}
-	free(u->folders);
-	u->folders = xcalloc(n ? n : 1, sizeof *u->folders);
-	u->nfolders = n;
-	u->folder_cursor = 0;
-	for (size_t i = 0; i < n; i++) {
-		u->folders[i].name = xstrdup(f[i].name);
-		u->folders[i].display = safe_text_terminal(f[i].display, 0);
-		u->folders[i].flags = f[i].flags;
-		if (keep != NULL && strcmp(keep, f[i].name) == 0)
-			u->folder_cursor = i;
-	}
-	free(keep);
-}
-
-static void connect_reply(struct ui *u, struct worker_reply *r)
-{
-	switch (r->kind) {
-	case WORKER_FOLDERS:
-		set_folders(u, r->folders, r->nfolders);
-		break;
-	case WORKER_FOLDER_STATUS:
-		if (r->index < u->nfolders) {
-			u->folders[r->index].counted = r->status_ok ? 1 : -1;
-			u->folders[r->index].messages = r->messages;
-			u->folders[r->index].unseen = r->unseen;
-		}
-		break;
-	case WORKER_DONE:
-		u->connect_id = 0;
-		u->connected = 1;
-		break;
-	case WORKER_ERROR:
-		u->connect_id = 0;
-		ui_note(u, 1, "%s", r->err.msg);
-		break;
-	case WORKER_CANCELLED:
-		u->connect_id = 0;
-		ui_note(u, 0, "Connecting was cancelled; $ tries again.");
-		break;
-	default:
-		break;
-	}
 }
 
 /* Keeps the folder list's counts in step with what the index shows. */
@@ -331,6 +281,19 @@ static void fetch_reply(struct ui *u, struct worker_reply *r)
 		break;
 	case WORKER_DONE:
 		u->fetch_id = 0;
+		if (u->fetch_for != ACT_NONE) {
+			enum ui_action how = u->fetch_for;
+			struct mail_message *m = r->message;
+			u->fetch_for = ACT_NONE;
+			r->message = NULL;
+			ui_compose_fetched(u, how, u->fetch_uid, m);
+			break;
+		}
+		if (u->addrbook != NULL && r->message != NULL) {
+			addrbook_add_list(u->addrbook, r->message->from);
+			addrbook_add_list(u->addrbook, r->message->to);
+			addrbook_add_list(u->addrbook, r->message->cc);
+		}
 		screen_pager_show(u, u->fetch_uid, r->message);
 		r->message = NULL;
 		pos = msglist_find(u->msgs, u->fetch_uid);
@@ -343,6 +306,7 @@ static void fetch_reply(struct ui *u, struct worker_reply *r)
 	case WORKER_ERROR:
 	case WORKER_CANCELLED:
 		u->fetch_id = 0;
+		u->fetch_for = ACT_NONE;
 		if (r->kind == WORKER_ERROR)
 			ui_note(u, 1, "%s", r->err.msg);
 		else
@@ -364,7 +328,7 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 		switch (p->kind) {
 		case WORKER_REQ_CONNECT:
 			if (r->id == u->connect_id)
-				connect_reply(u, r);
+				screen_folders_connect_reply(u, r);
 			break;
 		case WORKER_REQ_OPEN:
 			/* Replies of a load the user left behind are dropped. */
@@ -390,7 +354,12 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			if (r->id == u->search_id)
 				ui_search_reply(u, r);
 			break;
+		case WORKER_REQ_SEND:
+		case WORKER_REQ_POSTPONE:
+			ui_compose_reply(u, r);
+			break;
 		case WORKER_REQ_LOGOUT:
+		case WORKER_REQ_CHECK:
 			break;
 		}
 		if (final)
@@ -410,9 +379,10 @@ static void loop_replies(void *ctx)
 	ui_newmail_take(u);
 }
 
-static int busy(const struct ui *u)
+static int busy(struct ui *u)
 {
-	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0 || u->search_id != 0;
+	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0 || u->search_id != 0 ||
+	       ui_compose_busy(u) != NULL;
 }
 
 static void cancel_running(struct ui *u)
@@ -429,6 +399,8 @@ static void cancel_running(struct ui *u)
 		worker_cancel(u->worker, u->fetch_id);
 	if (u->search_id != 0)
 		worker_cancel(u->worker, u->search_id);
+	if (u->compose != NULL && u->compose->busy_id != 0)
+		worker_cancel(u->worker, u->compose->busy_id);
 	ui_note(u, 0, "Cancelling...");
 }
 
@@ -445,6 +417,8 @@ static void loop_key(void *ctx, int key)
 	}
 	if (ui_prompt_key(u, key))
 		return;
+	if (ui_compose_key(u, key))
+		return;
 	if (u->note[0] != '\0') {
 		u->note[0] = '\0';
 		u->dirty = 1;
@@ -456,7 +430,18 @@ static void loop_key(void *ctx, int key)
 	}
 	a = keys_lookup(u->screen, key);
 	switch (a) {
-	case ACT_QUIT: u->quit = 1; return;
+	case ACT_QUIT:
+		if (!ui_compose_quit(u))
+			u->quit = 1;
+		return;
+	case ACT_COMPOSE:
+	case ACT_REPLY:
+	case ACT_GROUP_REPLY:
+	case ACT_FORWARD:
+	case ACT_FORWARD_ATTACHED:
+	case ACT_RECALL:
+		ui_compose_start(u, a);
+		return;
 	case ACT_HELP: ui_show_help(u); return;
 	case ACT_STATS:
 		if (u->screen != SCREEN_STATS) {
@@ -466,6 +451,8 @@ static void loop_key(void *ctx, int key)
 		handled = screen_stats_action(u, a);
 		break;
 	case ACT_CANCEL: cancel_running(u); return;
+	case ACT_SWITCH_ACCOUNT: ui_account_switch(u); return;
+	case ACT_LOG_OUT: ui_account_log_out(u); return;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		u->dirty = 1;
@@ -479,6 +466,8 @@ static void loop_key(void *ctx, int key)
 		case SCREEN_PAGER: handled = screen_pager_action(u, a); break;
 		case SCREEN_HELP: handled = screen_help_action(u, a); break;
 		case SCREEN_STATS: handled = screen_stats_action(u, a); break;
+		case SCREEN_COMPOSE: handled = screen_compose_action(u, a); break;
+		case SCREEN_LOGIN:
 		case SCREEN_COUNT: break;
 		}
 	}
@@ -522,10 +511,16 @@ static void loop_redraw(void *ctx)
 	case SCREEN_PAGER: screen_pager_draw(u); break;
 	case SCREEN_HELP: screen_help_draw(u); break;
 	case SCREEN_STATS: screen_stats_draw(u); break;
+	case SCREEN_COMPOSE: screen_compose_draw(u); break;
+	case SCREEN_LOGIN:
 	case SCREEN_COUNT: break;
 	}
 	status_draw(u);
 	ui_prompt_draw(u);
+	/* The built-in editor's cursor, after the status lines moved it. */
+	if (u->screen == SCREEN_COMPOSE && u->compose != NULL && u->compose->editing &&
+	    !u->prompt.active)
+		screen_compose_draw(u);
 	refresh();
 	u->dirty = 0;
 }
@@ -554,6 +549,8 @@ static void ui_free_state(struct ui *u)
 		free(u->pending[i].folder);
 	free(u->pending);
 	lineedit_free(&u->prompt.line);
+	ui_compose_close(u);
+	addrbook_free(u->addrbook);
 	ui_last_move_clear(u);
 	free(u->search_text);
 	screen_pager_clear(u);
@@ -566,9 +563,10 @@ static void ui_free_state(struct ui *u)
 	free(u->account_name);
 }
 
-static int start_screen(struct err *e)
+int ui_start_screen(struct err *e)
 {
-	if (initscr() == NULL)
+	/* The first-run screen may have taken the terminal already. */
+	if (stdscr == NULL && initscr() == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot set up the terminal");
 	cbreak();
 	noecho();
@@ -584,10 +582,10 @@ static int start_screen(struct err *e)
 int ui_main(const char *config_path, const char *account)
 {
 	struct ui u;
-	struct app *a;
+	struct app *a, *next;
 	struct err e = { ERR_NONE, "" };
 	char *label;
-	int stuck, fds[2];
+	int rc, stuck, fds[2];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "skua: the full-screen client needs a terminal; give a command "
@@ -596,13 +594,34 @@ int ui_main(const char *config_path, const char *account)
 	}
 	/* The app outlives this function if the worker cannot be stopped. */
 	a = xcalloc(1, sizeof *a);
-	if (app_open(a, config_path, account, &e) != 0) {
-		fprintf(stderr, "skua: %s\n", e.msg);
+	rc = app_open(a, config_path, account, &e);
+	if (rc == CONFIG_MISSING)
+		rc = ui_first_run(a, config_path, account, &e);
+	if (rc != 0) {
 		free(a);
+		if (rc > 0)
+			return 0;
+		fprintf(stderr, "skua: %s\n", e.msg);
 		return e.code != ERR_NONE ? (int)e.code : ERR_CONFIG;
 	}
-	for (size_t i = 0; i < a->config.nwarnings; i++)
+start:
+	/* Not over the screen of the first run or of a switched-from account. */
+	for (size_t i = 0; stdscr == NULL && i < a->config.nwarnings; i++)
 		fprintf(stderr, "skua: warning: %s\n", a->config.warnings[i]);
+	/* Each account's start reads the file again: its lines replace the
+	 * last account's. */
+	keys_reset();
+	draw_reset_colors();
+	if (ui_config_apply(&a->config, &e) != 0) {
+		if (stdscr != NULL && !isendwin()) {
+			loop_signals_restore();
+			endwin();
+		}
+		fprintf(stderr, "skua: %s\n", e.msg);
+		app_close(a);
+		free(a);
+		return ERR_CONFIG;
+	}
 	/* A password command may ask on the terminal: before curses takes it. */
 	a->ask_secret = tty_secret_ask;
 	if (app_fetch_secret(a, &e) != 0) {
@@ -620,8 +639,11 @@ int ui_main(const char *config_path, const char *account)
 	free(label);
 	u.msgs = msglist_new();
 	u.view = msgview_new();
+	label = addrbook_default_path();
+	u.addrbook = addrbook_load(label);
+	free(label);
 	u.worker = worker_new_account(a, &e);
-	if (u.worker == NULL || start_screen(&e) != 0) {
+	if (u.worker == NULL || ui_start_screen(&e) != 0) {
 		if (!isendwin())
 			endwin();
 		fprintf(stderr, "skua: %s\n", e.msg);
@@ -638,8 +660,16 @@ int ui_main(const char *config_path, const char *account)
 	fds[0] = worker_fd(u.worker);
 	fds[1] = u.watch != NULL ? watch_thread_fd(u.watch) : -1;
 	loop_run(&ui_loop_ops, &u, fds, 2);
-	loop_signals_restore();
-	endwin();
+	if (!u.switch_ready && u.login_path == NULL) {
+		loop_signals_restore();
+		endwin();
+	}
+	/* Switching and logging out are refused while a message is being
+	 * written (account_switch.c), so only a quit has one to keep. */
+	label = ui_compose_save_dead(&u);
+	if (label != NULL)
+		fprintf(stderr, "skua: the message being written was kept in %s\n", label);
+	free(label);
 	ui_cancel_all(&u);
 	/* LOGOUT happens as the worker stops; a worker or watcher stuck in a
 	 * connect keeps the app it reads, so that is not freed then. */
@@ -649,10 +679,26 @@ int ui_main(const char *config_path, const char *account)
 		worker_free(u.worker);
 		watch_thread_free(u.watch);
 	}
+	next = u.switch_ready ? u.next_app : NULL;
+	if (next == NULL && u.next_app != NULL)
+		app_close(u.next_app);
+	if (next == NULL)
+		free(u.next_app);
 	ui_free_state(&u);
 	if (!stuck) {
 		app_close(a);
 		free(a);
+	}
+	/* The old account's worker and watcher have stopped: the same start
+	 * again, on the account switched to or logged in to. */
+	rc = u.login_path != NULL ? ui_log_in_after(&next, u.login_path, u.login_account, &e) : 0;
+	if (rc < 0) {
+		fprintf(stderr, "skua: %s\n", e.msg);
+		return e.code != ERR_NONE ? (int)e.code : ERR_CONFIG;
+	}
+	if (next != NULL) {
+		a = next;
+		goto start;
 	}
 	return 0;
 }

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/addrbook.h"
 #include "app/app.h"
+#include "app/outgoing.h"
 #include "app/watch_thread.h"
 #include "app/msglist.h"
 #include "app/msgview.h"
@@ -16,6 +18,7 @@
 #include "net/metrics.h"
 #include "ui/keys.h"
 #include "ui/lineedit.h"
+#include "ui/textedit.h"
 
 struct ui_folder {
 	char *name;          /* server name, for requests */
@@ -50,6 +53,21 @@ struct ui_last_move {
 	uint32_t uid;        /* in to; 0 when the server did not say */
 };
 
+/* The message being written on the compose screen. */
+struct ui_compose {
+	struct app_outgoing *out;
+	enum ui_screen from;         /* the screen it returns to */
+	size_t att_cursor;
+	int editing;                 /* the built-in editor has the keys */
+	struct textedit te;
+	int flow;                    /* the questions still to ask at the start */
+	char **asking;               /* the address field a question is open for */
+	uint64_t busy_id;            /* SEND or POSTPONE in flight, 0 if none */
+	enum worker_req_kind busy_kind;
+	size_t sent, total;          /* bytes of the message submitted so far */
+	char busy_text[128];
+};
+
 struct ui;
 
 /* What a prompt does with its answer. */
@@ -65,6 +83,7 @@ struct ui_prompt_spec {
 	 * line); NULL: none. */
 	lineedit_candidate_fn complete;
 	char complete_sep;
+	int secret;             /* a password: drawn as '*', wiped after the answer */
 	void *ctx;              /* borrowed; must live until the answer */
 };
 
@@ -115,6 +134,8 @@ struct ui {
 	uint32_t pager_uid;          /* 0 if no message is shown */
 	uint64_t fetch_id;           /* 0 when no fetch runs */
 	uint32_t fetch_uid;
+	enum ui_action fetch_for;    /* ACT_NONE: for the pager; else the reply,
+				      * forward or recall it starts */
 	size_t fetch_done, fetch_total;
 	struct mail_message *message;
 	char *pager_text;            /* sanitized lines the pager_line entries point into */
@@ -122,6 +143,10 @@ struct ui {
 	size_t nlines;
 	int lines_width;             /* the width the lines were wrapped for */
 	size_t pager_top;
+	/* An attachment's text from a copiousoutput mailcap entry, shown in
+	 * place of the message until back; NULL when the message is shown. */
+	char *pager_view;
+	char *pager_view_title;      /* "Attachment: [2] name (type)", not yet sanitized */
 
 	/* Help. */
 	size_t help_top;
@@ -154,6 +179,18 @@ struct ui {
 	struct ui_last_move last_move;
 	size_t save_which;           /* the attachment being saved, or all */
 
+	/* Writing: the message on the compose screen, the addresses known. */
+	struct ui_compose *compose;  /* NULL when none is being written */
+	struct addrbook *addrbook;
+	/* Switching accounts (account_switch.c): the next account's app, opened
+	 * while this one runs; once its secret is had, switch_ready ends the
+	 * loop and ui_main starts the client again on it. */
+	struct app *next_app;
+	int switch_ready;
+	/* Logging out: the config file and account the login screen offers
+	 * once this account's connections are closed; ui_main frees them. */
+	char *login_path, *login_account;
+
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
 	int note_error;
@@ -165,6 +202,9 @@ struct ui {
 int ui_body_rows(void);
 
 /* ui.c */
+/* Takes the terminal for the full-screen client (curses modes, colours, the
+ * signal pipe); once it has, calling it again only sets the modes again. */
+int ui_start_screen(struct err *e);
 void ui_note(struct ui *u, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Posts req and remembers it; returns its id. */
 uint64_t ui_post(struct ui *u, struct worker_req *req, uint32_t uid);
@@ -213,6 +253,8 @@ void ui_sort_ask(struct ui *u, int reverse);
 /* Screens: draw the body rows, and handle an action (1 if handled). */
 void screen_folders_draw(struct ui *u);
 int screen_folders_action(struct ui *u, enum ui_action a);
+/* A reply to the CONNECT request: the folder list, its counts, the outcome. */
+void screen_folders_connect_reply(struct ui *u, struct worker_reply *r);
 void screen_index_draw(struct ui *u);
 int screen_index_action(struct ui *u, enum ui_action a);
 /* Keeps the cursor on cursor_uid after the list changed. */
@@ -228,6 +270,9 @@ void screen_pager_open(struct ui *u);
 /* A fetched message arrived for uid; the pager owns m now. */
 void screen_pager_show(struct ui *u, uint32_t uid, struct mail_message *m);
 void screen_pager_clear(struct ui *u);
+/* Shows text (owned now, not yet sanitized) under title in place of the
+ * message; back returns to the message. */
+void screen_pager_show_view(struct ui *u, char *title, char *text);
 void screen_help_draw(struct ui *u);
 int screen_help_action(struct ui *u, enum ui_action a);
 /* Shows the statistics, reading the metrics log of earlier runs once. */
@@ -252,6 +297,20 @@ int ui_newmail_stop(struct ui *u);
  * to, then saves it. */
 void ui_save_attachments(struct ui *u);
 
+/* open_attachment.c: asks which attachment of the shown message (when
+ * several) and opens it through its mailcap entry. */
+void ui_open_attachment(struct ui *u);
+/* account_switch.c: asks which account, opens it and gets its password;
+ * then the loop ends and ui_main runs the client on it. */
+void ui_account_switch(struct ui *u);
+/* Asks, then ends the loop: ui_main closes the account's connections and
+ * shows the login screen (ui_log_in_after). */
+void ui_account_log_out(struct ui *u);
+/* After a log-out (ui_main): the login screen over path, then *next is the
+ * app logged in to (NULL when the user quit). Frees path and account.
+ * Returns 0, or -1 with e set. */
+int ui_log_in_after(struct app **next, char *path, char *account, struct err *e);
+
 /* prompt.c: questions on the message line. A new prompt replaces an open
  * one. */
 void ui_prompt_text(struct ui *u, const struct ui_prompt_spec *spec, const char *initial,
@@ -266,6 +325,36 @@ void ui_prompt_close(struct ui *u);
 int ui_prompt_key(struct ui *u, int key);
 /* Draws the open prompt over the message line and puts the cursor in it. */
 void ui_prompt_draw(struct ui *u);
+
+/* compose.c: writing a message. Starts a new message (ACT_COMPOSE), a
+ * reply, group reply, forward or forward-attached of the message at the
+ * cursor or in the pager, or resumes a draft (ACT_RECALL). */
+void ui_compose_start(struct ui *u, enum ui_action how);
+/* The message a FETCH brought for how (ui.fetch_for); takes m. */
+void ui_compose_fetched(struct ui *u, enum ui_action how, uint32_t uid, struct mail_message *m);
+/* A reply to a SEND or POSTPONE: progress, then the final one. */
+void ui_compose_reply(struct ui *u, struct worker_reply *r);
+/* The built-in editor takes every key while it is open: 1 if it took key. */
+int ui_compose_key(struct ui *u, int key);
+/* Quitting with a message being written asks first; 1 when it asked. */
+int ui_compose_quit(struct ui *u);
+/* What the message line says while a SEND or POSTPONE runs, or NULL. */
+const char *ui_compose_busy(struct ui *u);
+/* At exit: a message still being written is kept in dead.letter under the
+ * state folder, and its path returned (caller frees), or NULL. */
+char *ui_compose_save_dead(struct ui *u);
+void ui_compose_close(struct ui *u);
+/* The compose screen's keys: a question for a header field or the text,
+ * sending, postponing. */
+void ui_compose_edit_field(struct ui *u, enum ui_action a);
+void ui_compose_send(struct ui *u);
+void ui_compose_postpone(struct ui *u);
+void screen_compose_draw(struct ui *u);
+int screen_compose_action(struct ui *u, enum ui_action a);
+/* The address book's completion, for prompts of addresses. */
+char *ui_complete_address(const char *word, size_t nth, void *ctx);
+/* complete_path.c: the nth path completing word (folders end in "/"). */
+char *ui_complete_path(const char *word, size_t nth, int dirs_only);
 
 /* status.c: the title line, the status bar and the message line. */
 void status_draw(struct ui *u);

@@ -3,7 +3,7 @@
  * change flags, move to another folder and to Trash, refuse a missing UID,
  * copy, search the server (body text, UTF-8, a text that tries to smuggle
  * in search keys), cancel a running load and go on with a new connection,
- * log out. */
+ * log out, test a login as the first-run screen does. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -409,6 +409,35 @@ static void test_logout_then_reconnect(void **state)
 	assert_int_equal(s.summaries, 4);
 }
 
+/* The first-run screen's test: a good password logs in to both servers; a
+ * wrong one comes back as the server's refusal (ERR_AUTH), not as a
+ * network error. */
+static void test_check(void **state)
+{
+	struct worker_reply *r;
+	struct seen s;
+	struct app bad;
+	struct worker *good = w;
+	struct err e = { ERR_NONE, "" };
+	(void)state;
+
+	r = collect(post(WORKER_REQ_CHECK, NULL, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+
+	assert_int_equal(app_open(&bad, cfg_path, NULL, &e), 0);
+	bad.secret = xstrdup("not the password");
+	w = worker_new_account(&bad, &e);
+	assert_non_null(w);
+	r = collect(post(WORKER_REQ_CHECK, NULL, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_ERROR);
+	assert_int_equal(r->err.code, ERR_AUTH);
+	worker_reply_free(r);
+	worker_free(w);
+	w = good;
+	app_close(&bad);
+}
+
 /* Replies of a warm open, in the order they came. */
 struct warm {
 	size_t cached, fresh;        /* summaries before and after the first change */
@@ -550,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_flags_reach_the_server),
 		cmocka_unit_test(test_cancel_a_running_load),
 		cmocka_unit_test(test_logout_then_reconnect),
+		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_warm_open),
 	};
 

@@ -7,6 +7,8 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/skua-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config" XDG_STATE_HOME="$T/home/.local/state"
 mkdir -p "$HOME"
+# Only the test's own mailcap, never the machine's /etc/mailcap.
+export MAILCAPS="$HOME/.mailcap"
 unset VISUAL EDITOR
 failures=0
 checks=0

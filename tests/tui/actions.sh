@@ -50,7 +50,7 @@ tui_start 80 24
 check "the folder list shows INBOX" wait_for "INBOX"
 keys Enter
 check "INBOX opens" wait_for "One attachment"
-keys g Enter
+keys = Enter
 check "the pager shows the message" wait_for "See the file."
 keys v
 check "v asks where, offering save_dir" wait_for "Save ../../report.bin in: $T/saved/"
@@ -98,7 +98,7 @@ keys i
 check "back in the index" wait_for "INBOX | 2 messages"
 keys u
 check "u with nothing moved says so" wait_for "Nothing to undo."
-keys g d
+keys = d
 check "d moves to Trash and offers undo" wait_for "Moved to Trash. u undoes it."
 check "the index lost it" wait_for "INBOX | 1 message,"
 check "Trash holds it on the server" sh -c "$MAILSYS_DOVEADM search -u $user mailbox Trash subject 'One attachment' | grep -q ."
@@ -115,7 +115,7 @@ keys q
 check "back in the folder list" wait_for "Trash"
 keys G Enter
 check "Trash opens" wait_for "Trash | 3 messages"
-keys g
+keys =
 check "the first message is under the cursor" wait_for "Trashed number 1"
 keys d
 check "d in Trash asks before deleting for good" wait_for "from Trash for good? (y/n)"
@@ -136,7 +136,7 @@ check "the message another client marked deleted is still there" \
 	sh -c "$MAILSYS_DOVEADM search -u $user mailbox Trash subject 'Trashed number 3' | grep -q ."
 
 # From the pager: the question, then back to the index.
-keys g Enter
+keys = Enter
 check "the pager shows the next message" wait_for "Body 2."
 keys d
 check "d in the pager asks too" wait_for "for good? (y/n)"

@@ -32,7 +32,7 @@ keys q
 wait_for "INBOX | 4 messages" >/dev/null
 
 # The cursor on Bob's message, the second: a limit it matches keeps it there.
-keys g j l "budget" Enter
+keys = j l "budget" Enter
 check "plain text matches sender or subject" wait_for "limit: budget, 2 shown"
 check "both budget messages are shown" sh -c "tmux -S '$sock' capture-pane -p | grep -c 'Budget report' | grep -qx 2"
 check "the others are not" sh -c "! tmux -S '$sock' capture-pane -p | grep -q 'Lunch on Friday'"

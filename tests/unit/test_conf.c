@@ -273,6 +273,20 @@ static const struct {
 	  "t.conf:6: oauth_token_command is only used with auth = xoauth2" },
 	{ ACCT "password = x\noauth_token_command = t\n",
 	  "t.conf:5: a password is not used with auth = xoauth2" },
+	{ ACCT "bind index x delete\n",
+	  "t.conf:5: bind lines apply to every account; put them under [general] or before the first section" },
+	{ ACCT "color status red\n",
+	  "t.conf:5: color lines apply to every account; put them under [general] or before the first section" },
+	{ "bind index x\n", "t.conf:1: expected bind SCREENS KEY ACTION, as in: bind index,pager x delete" },
+	{ "bind index x delete now\n",
+	  "t.conf:1: expected bind SCREENS KEY ACTION, as in: bind index,pager x delete" },
+	{ "[general]\ncolor status\n",
+	  "t.conf:2: expected color ROLE FOREGROUND [BACKGROUND], as in: color status white blue" },
+	{ "bind index \"x delete\n", "t.conf:1: quoted word without a closing '\"'" },
+	{ "bind index \"x\"y delete\n", "t.conf:1: unexpected text after a closing quote" },
+	{ "bind index \"\\x\" delete\n",
+	  "t.conf:1: unknown escape in a quoted word; only \\\" and \\\\ are known" },
+	{ "bind a b c d e f\n", "t.conf:1: too many words in the line" },
 };
 
 static void test_error_messages(void **state)
@@ -289,6 +303,49 @@ static void test_error_messages(void **state)
 		assert_null(c.accounts);
 		assert_null(c.path);
 	}
+}
+
+/* bind and color lines are kept as written, in order, with their line;
+ * the names are the full-screen client's to check. */
+static void test_bind_and_color_lines(void **state)
+{
+	static const char text[] =
+		"bind index,pager x delete\n"
+		"color status white blue  # comment\n"
+		"[general]\n"
+		"bind  pager\t\"#\"  noop # a quoted hash is a key\n"
+		"colour quote1 color208\n"
+		"bind = x\n";
+	struct config c;
+	struct err e;
+	(void)state;
+
+	/* "bind = x" is a KEY = VALUE line, and there is no key bind. */
+	assert_int_equal(parse(text, &c, &e), -1);
+	assert_string_equal(e.msg, "t.conf:6: unknown key 'bind' in [general]");
+
+	assert_int_equal(config_parse(text, strlen(text) - strlen("bind = x\n"), "t.conf", &c, &e), 0);
+	assert_int_equal(c.nbinds, 2);
+	assert_string_equal(c.binds[0].screens, "index,pager");
+	assert_string_equal(c.binds[0].key, "x");
+	assert_string_equal(c.binds[0].action, "delete");
+	assert_int_equal(c.binds[0].line, 1);
+	assert_string_equal(c.binds[1].screens, "pager");
+	assert_string_equal(c.binds[1].key, "#");
+	assert_string_equal(c.binds[1].action, "noop");
+	assert_int_equal(c.binds[1].line, 4);
+	assert_int_equal(c.ncolors, 2);
+	assert_string_equal(c.colors[0].role, "status");
+	assert_string_equal(c.colors[0].fg, "white");
+	assert_string_equal(c.colors[0].bg, "blue");
+	assert_int_equal(c.colors[0].line, 2);
+	assert_string_equal(c.colors[1].role, "quote1");
+	assert_string_equal(c.colors[1].fg, "color208");
+	assert_null(c.colors[1].bg);
+	assert_int_equal(c.colors[1].line, 5);
+	config_free(&c);
+	assert_null(c.binds);
+	assert_null(c.colors);
 }
 
 static void test_nul_byte(void **state)
@@ -703,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_two_accounts_and_presets),
 		cmocka_unit_test(test_defaults_and_no_accounts),
 		cmocka_unit_test(test_error_messages),
+		cmocka_unit_test(test_bind_and_color_lines),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_quoting_and_comments),
 		cmocka_unit_test(test_load_file_and_permission_warning),

@@ -140,6 +140,10 @@ static void test_html_only(void **state)
 	assert_null(strstr(m->body, "Ignored title"));
 	assert_null(strstr(m->body, "alert"));
 	assert_null(strstr(m->body, "color"));
+	/* The HTML itself is kept, as UTF-8, for a mailcap renderer. */
+	assert_non_null(m->html);
+	assert_non_null(strstr(m->html, "<script"));
+	assert_non_null(strstr(m->html, "&#x2764;"));
 	assert_int_equal(m->natts, 0);
 	mail_message_free(m);
 }
@@ -394,6 +398,7 @@ static void test_sloppy_headers(void **state)
 	struct mail_message *m = parse_str(raw, strlen(raw));
 	assert_string_equal(m->body, "caps\n");
 	assert_true(m->body_from_html);
+	assert_string_equal(m->html, "<p>caps</p>");
 	assert_int_equal(m->natts, 3);
 	assert_string_equal(m->atts[0].filename, "my file.pdf");
 	assert_string_equal(m->atts[1].filename, "second file.pdf");
