@@ -101,6 +101,7 @@ static int on_cached(const struct store_msg *m, void *ctx)
 		.from_addr = "",
 		.subject = m->subject,
 		.has_attachment = m->has_attachment,
+		.thread = { m->thread_id, m->thread_parent, m->thread_root },
 	};
 
 	if (y->n == y->cap) {
@@ -193,6 +194,9 @@ static int on_new(const struct app_summary *m, void *ctx)
 		.has_attachment = m->has_attachment != 0,
 		.from = m->from,
 		.subject = m->subject,
+		.thread_id = m->thread.id,
+		.thread_parent = m->thread.parent,
+		.thread_root = m->thread.root,
 	};
 
 	if (y->up)

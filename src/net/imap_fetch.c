@@ -24,7 +24,7 @@ struct summary_ctx {
 	size_t chunk_count;
 	size_t done, total;
 	int stop;
-	struct strbuf addr, to, cc;
+	struct strbuf addr, to, cc, refs;
 };
 
 static int64_t date_to_epoch(const struct mailimap_date_time *d)
@@ -267,6 +267,17 @@ static void summary_handler(struct mailimap_msg_att *att, void *vctx)
 		case MAILIMAP_MSG_ATT_BODYSTRUCTURE:
 			m.has_attachment = body_has_attachment(st->att_data.att_bodystructure, 0, 0);
 			break;
+		case MAILIMAP_MSG_ATT_BODY_SECTION: {
+			/* The References field; the bytes are libetpan's until the
+			 * handler returns, and need a NUL. */
+			const struct mailimap_msg_att_body_section *sec = st->att_data.att_body_section;
+			strbuf_reset(&c->refs);
+			if (sec && sec->sec_body_part && sec->sec_length > 0) {
+				strbuf_append(&c->refs, sec->sec_body_part, sec->sec_length);
+				m.references = c->refs.s;
+			}
+			break;
+		}
 		case MAILIMAP_MSG_ATT_ENVELOPE: {
 			const struct mailimap_envelope *env = st->att_data.att_env;
 			if (!env)
@@ -321,6 +332,29 @@ static struct mailimap_fetch_type *summary_fetch_type(int condstore)
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_rfc822_size());
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_envelope());
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_bodystructure());
+	/* Threading needs References, which the envelope lacks. */
+	clist *names = clist_new();
+	char *name = strdup("References");
+	if (names && name && clist_append(names, name) == 0) {
+		struct mailimap_header_list *hl = mailimap_header_list_new(names);
+		struct mailimap_section *sec = hl ? mailimap_section_new_header_fields(hl) : NULL;
+		struct mailimap_fetch_att *fa = sec ? mailimap_fetch_att_new_body_peek_section(sec)
+						    : NULL;
+		if (fa)
+			mailimap_fetch_type_new_fetch_att_list_add(ft, fa);
+		else if (sec)
+			mailimap_section_free(sec);
+		else if (hl)
+			mailimap_header_list_free(hl);
+		if (!hl) {
+			clist_free(names);
+			free(name);
+		}
+	} else {
+		if (names)
+			clist_free(names);
+		free(name);
+	}
 	if (condstore)
 		mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_modseq());
 	return ft;
@@ -443,6 +477,7 @@ int imap_fetch_summaries(struct imap_session *s, uint32_t uid_first, uint32_t ui
 	strbuf_free(&c.addr);
 	strbuf_free(&c.to);
 	strbuf_free(&c.cc);
+	strbuf_free(&c.refs);
 	return rc;
 }
 

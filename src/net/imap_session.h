@@ -80,7 +80,7 @@ enum {
 };
 
 /* One message's summary from UID FETCH (UID FLAGS INTERNALDATE RFC822.SIZE
- * ENVELOPE BODYSTRUCTURE). Strings are raw as the server sent them (RFC 2047
+ * ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (REFERENCES)]). Strings are raw as the server sent them (RFC 2047
  * not decoded), borrowed for the duration of the callback only; NULL if absent. */
 struct imap_summary {
 	uint32_t uid;
@@ -93,6 +93,8 @@ struct imap_summary {
 	const char *to;            /* To addresses, "Name <a@b>, ..." raw */
 	const char *cc;
 	const char *message_id, *in_reply_to;
+	const char *references;    /* the References field as fetched ("References: <a> ..."),
+				    * NULL when the message has none */
 	int has_attachment;        /* from BODYSTRUCTURE */
 	uint64_t modseq;
 };

@@ -57,6 +57,22 @@ void ui_prompt_yesno(struct ui *u, void (*yes)(struct ui *u, void *ctx), void *c
 	u->dirty = 1;
 }
 
+void ui_prompt_choice(struct ui *u, const struct ui_prompt_spec *spec, const char *fmt, ...)
+{
+	struct ui_prompt *p = &u->prompt;
+	va_list ap;
+
+	ui_prompt_close(u);
+	p->active = 1;
+	p->yesno = 1;
+	p->spec = *spec;
+	lineedit_init(&p->line, NULL);
+	va_start(ap, fmt);
+	set_question(p, fmt, ap);
+	va_end(ap);
+	u->dirty = 1;
+}
+
 void ui_prompt_close(struct ui *u)
 {
 	struct ui_prompt *p = &u->prompt;
@@ -80,7 +96,12 @@ int ui_prompt_key(struct ui *u, int key)
 	u->dirty = 1;
 	if (p->yesno) {
 		ui_prompt_close(u);
-		if (key == 'y' || key == 'Y') {
+		if (spec.key != NULL) {
+			if (key == KEY_CTRL('G') || key == 27)
+				ui_note(u, 0, "Not done.");
+			else
+				spec.key(u, key, spec.ctx);
+		} else if (key == 'y' || key == 'Y') {
 			if (spec.yes != NULL)
 				spec.yes(u, spec.ctx);
 		} else {
@@ -128,7 +149,8 @@ void ui_prompt_draw(struct ui *u)
 	clrtoeol();
 	x = draw_text(y, 0, COLS, p->question, draw_attr(ROLE_NORMAL));
 	if (p->yesno) {
-		x += draw_text(y, x, COLS - x, " (y/n) ", draw_attr(ROLE_NORMAL));
+		x += draw_text(y, x, COLS - x, p->spec.key != NULL ? " " : " (y/n) ",
+			       draw_attr(ROLE_NORMAL));
 		cx = x;
 	} else {
 		x += draw_text(y, x, COLS - x, " ", draw_attr(ROLE_NORMAL));

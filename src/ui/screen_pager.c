@@ -347,6 +347,10 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 	case ACT_SAVE_ATTACHMENTS:
 		ui_save_attachments(u);
 		return 1;
+	case ACT_SAVE_MESSAGE:
+	case ACT_COPY_MESSAGE:
+		ui_move_ask(u, m, a == ACT_COPY_MESSAGE);
+		return 1;
 	case ACT_OPEN_ATTACHMENT:
 		ui_open_attachment(u);
 		return 1;

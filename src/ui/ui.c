@@ -146,8 +146,10 @@ void ui_open_folder(struct ui *u, const char *name, const char *display)
 	u->msgs = msglist_new();
 	/* As in mutt, a limit belongs to the folder it was set in; loading the
 	 * same folder again keeps it. */
-	if (u->folder == NULL || strcmp(u->folder, name) != 0)
+	if (u->folder == NULL || strcmp(u->folder, name) != 0) {
 		msgview_set_limit(u->view, NULL, NULL);
+		ui_search_clear(u);
+	}
 	msgview_update(u->view, u->msgs);
 	free(u->folder);
 	free(u->folder_display);
@@ -192,79 +194,6 @@ void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag)
 		ui_change_flags(u, m, flag, !(m->flags & flag));
 }
 
-/* The answer y to "delete for good?": the message asked about, if it is
- * still in the open folder. */
-static void expunge_confirmed(struct ui *u, void *ctx)
-{
-	(void)ctx;
-	ssize_t pos = u->msgs != NULL ? msglist_find(u->msgs, u->confirm_uid) : -1;
-	struct msg_summary *m = pos >= 0 ? msglist_at(u->msgs, (size_t)pos) : NULL;
-
-	if (m == NULL || m->mark || u->folder == NULL)
-		return;
-	m->mark = 1;
-	ui_post(u, worker_req_new(WORKER_REQ_EXPUNGE, u->folder, &m->uid, 1), m->uid);
-	ui_note(u, 0, "Deleting...");
-	if (u->screen == SCREEN_PAGER) {
-		u->screen = SCREEN_INDEX;
-		u->dirty = 1;
-	}
-}
-
-static void last_move_clear(struct ui *u)
-{
-	free(u->last_move.from);
-	free(u->last_move.to);
-	memset(&u->last_move, 0, sizeof u->last_move);
-}
-
-void ui_undo(struct ui *u)
-{
-	struct ui_last_move *lm = &u->last_move;
-	struct worker_req *req;
-	struct ui_folder *f;
-
-	if (lm->from == NULL) {
-		ui_note(u, 0, "Nothing to undo.");
-		return;
-	}
-	if (lm->uid == 0) {
-		f = ui_folder_find(u, lm->to);
-		ui_note(u, 1, "Cannot undo: the server did not say where the message went in %s "
-			      "(no UIDPLUS).", f != NULL ? f->display : lm->to);
-		last_move_clear(u);
-		return;
-	}
-	req = worker_req_new(WORKER_REQ_MOVE, lm->to, &lm->uid, 1);
-	req->dest = xstrdup(lm->from);
-	uint64_t id = ui_post(u, req, lm->uid);
-	for (size_t i = 0; i < u->npending; i++)
-		if (u->pending[i].id == id)
-			u->pending[i].undo = 1;
-	last_move_clear(u);
-	ui_note(u, 0, "Undoing...");
-}
-
-int ui_delete(struct ui *u, struct msg_summary *m)
-{
-	struct ui_folder *f = ui_folder_find(u, u->folder);
-
-	if (m->mark)
-		return 0;
-	if (f != NULL && (f->flags & IMAP_FOLDER_TRASH)) {
-		/* Inside Trash nothing is left to move it to: deleting is for good,
-		 * so it is asked first. */
-		u->confirm_uid = m->uid;
-		ui_prompt_yesno(u, expunge_confirmed, NULL, "Delete \"%s\" from %s for good?",
-				m->subject != NULL ? m->subject : "", f->display);
-		return 0;
-	}
-	m->mark = 1;
-	ui_post(u, worker_req_new(WORKER_REQ_MOVE, u->folder, &m->uid, 1), m->uid);
-	u->dirty = 1;
-	return 1;
-}
-
 /* Keeps the folder list's counts in step with what the index shows. */
 void ui_update_folder_counts(struct ui *u)
 {
@@ -293,7 +222,9 @@ static void open_reply(struct ui *u, struct worker_reply *r)
 		screen_index_follow(u);
 		break;
 	case WORKER_RESET:
-		/* The cached index was of a folder that no longer exists. */
+		/* The cached index was of a folder that no longer exists, and
+		 * the UIDs a search found went with it. */
+		ui_search_clear(u);
 		msglist_free(u->msgs);
 		u->msgs = msglist_new();
 		screen_index_follow(u);
@@ -389,76 +320,6 @@ static void fetch_reply(struct ui *u, struct worker_reply *r)
 	}
 }
 
-/* A flag change or a move in the open folder, answered. */
-static void change_reply(struct ui *u, const struct ui_pending *p, struct worker_reply *r)
-{
-	int here = u->folder != NULL && p->folder != NULL && strcmp(u->folder, p->folder) == 0;
-	ssize_t pos = here ? msglist_find(u->msgs, p->uid) : -1;
-	struct msg_summary *m = pos >= 0 ? msglist_at(u->msgs, (size_t)pos) : NULL;
-	struct ui_folder *src, *dst;
-
-	if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_EXPUNGE) {
-		src = ui_folder_find(u, p->folder);
-		if (m != NULL) {
-			int unread = !(m->flags & MSG_SEEN);
-			msglist_remove(u->msgs, p->uid);
-			screen_index_follow(u);
-			if (src != NULL && src->counted > 0 && src->messages > 0) {
-				src->messages--;
-				src->unseen -= unread && src->unseen > 0;
-			}
-		}
-		ui_note(u, 0, "Deleted for good.");
-	} else if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_MOVE) {
-		src = ui_folder_find(u, p->folder);
-		dst = ui_folder_find(u, r->dest);
-		if (m != NULL) {
-			int unread = !(m->flags & MSG_SEEN);
-			msglist_remove(u->msgs, p->uid);
-			screen_index_follow(u);
-			if (src != NULL && src->counted > 0 && src->messages > 0) {
-				src->messages--;
-				src->unseen -= unread && src->unseen > 0;
-			}
-			if (dst != NULL && dst->counted > 0) {
-				dst->messages++;
-				dst->unseen += unread;
-			}
-		}
-		if (p->undo) {
-			ui_note(u, 0, "Moved back to %s.", dst != NULL ? dst->display : r->dest);
-			/* Back under a new UID: the open folder loads it as new mail. */
-			if (u->folder != NULL && strcmp(u->folder, r->dest) == 0)
-				ui_newmail_load(u);
-		} else {
-			char key[16] = "";
-			int k;
-			last_move_clear(u);
-			u->last_move.from = xstrdup(p->folder);
-			u->last_move.to = xstrdup(r->dest);
-			u->last_move.uid = r->dest_uid;
-			if (keys_of_action(u->screen, ACT_UNDO, &k, 1) > 0)
-				keys_name(k, key, sizeof key);
-			ui_note(u, 0, "Moved to %s.%s%s%s", dst != NULL ? dst->display : r->dest,
-				key[0] ? " " : "", key, key[0] ? " undoes it." : "");
-		}
-	} else if (r->kind == WORKER_DONE) {
-		ui_update_folder_counts(u);
-	} else if (r->kind == WORKER_ERROR || r->kind == WORKER_CANCELLED) {
-		if (m != NULL && (p->kind == WORKER_REQ_MOVE || p->kind == WORKER_REQ_EXPUNGE))
-			m->mark = 0;
-		if (m != NULL && p->kind == WORKER_REQ_FLAGS) {
-			if (p->add)
-				m->flags &= (uint16_t)~p->flags;
-			else
-				m->flags |= (uint16_t)p->flags;
-		}
-		if (r->kind == WORKER_ERROR)
-			ui_note(u, 1, "%s", r->err.msg);
-	}
-	u->dirty = 1;
-}
-
 static void on_reply(struct ui *u, struct worker_reply *r)
 {
 	struct ui_pending *p = pending_find(u, r->id);
@@ -485,9 +346,14 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			break;
 		case WORKER_REQ_FLAGS:
 		case WORKER_REQ_MOVE:
+		case WORKER_REQ_COPY:
 		case WORKER_REQ_EXPUNGE:
 			if (final)
-				change_reply(u, p, r);
+				ui_change_reply(u, p, r);
+			break;
+		case WORKER_REQ_SEARCH:
+			if (r->id == u->search_id)
+				ui_search_reply(u, r);
 			break;
 		case WORKER_REQ_SEND:
 		case WORKER_REQ_POSTPONE:
@@ -516,7 +382,7 @@ static void loop_replies(void *ctx)
 
 static int busy(struct ui *u)
 {
-	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0 ||
+	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0 || u->search_id != 0 ||
 	       ui_compose_busy(u) != NULL;
 }
 
@@ -532,6 +398,8 @@ static void cancel_running(struct ui *u)
 		worker_cancel(u->worker, u->open_id);
 	if (u->fetch_id != 0)
 		worker_cancel(u->worker, u->fetch_id);
+	if (u->search_id != 0)
+		worker_cancel(u->worker, u->search_id);
 	if (u->compose != NULL && u->compose->busy_id != 0)
 		worker_cancel(u->worker, u->compose->busy_id);
 	ui_note(u, 0, "Cancelling...");
@@ -684,7 +552,8 @@ static void ui_free_state(struct ui *u)
 	lineedit_free(&u->prompt.line);
 	ui_compose_close(u);
 	addrbook_free(u->addrbook);
-	last_move_clear(u);
+	ui_last_move_clear(u);
+	free(u->search_text);
 	screen_pager_clear(u);
 	screen_stats_free(u);
 	msglist_free(u->msgs);

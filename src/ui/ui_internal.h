@@ -76,6 +76,9 @@ struct ui_prompt_spec {
 	void (*done)(struct ui *u, const char *answer, void *ctx);
 	/* Yes/no prompts: called on y; any other key answers no. */
 	void (*yes)(struct ui *u, void *ctx);
+	/* One-key prompts (ui_prompt_choice): called with the key pressed;
+	 * ^G and Esc close the prompt without a call. */
+	void (*key)(struct ui *u, int key, void *ctx);
 	/* Tab completion of the word after the last complete_sep (0: the whole
 	 * line); NULL: none. */
 	lineedit_candidate_fn complete;
@@ -87,7 +90,7 @@ struct ui_prompt_spec {
 /* The question open on the message line, if any. */
 struct ui_prompt {
 	int active;
-	int yesno;
+	int yesno;              /* one key answers it: y/n, or spec.key */
 	char question[256];     /* terminal-safe */
 	struct lineedit line;
 	struct ui_prompt_spec spec;
@@ -169,6 +172,10 @@ struct ui {
 	/* A question on the message line takes every key while it is open. */
 	struct ui_prompt prompt;
 	uint32_t confirm_uid;        /* the message a yes/no question is about */
+	uint32_t move_uid;           /* the message a "Move to folder" question is about */
+	int move_copy;               /* ... and whether it copies instead */
+	uint64_t search_id;          /* the server search running, 0 if none */
+	char *search_text;           /* what it searches for, as typed */
 	struct ui_last_move last_move;
 	size_t save_which;           /* the attachment being saved, or all */
 
@@ -216,12 +223,33 @@ struct msg_summary *ui_current(struct ui *u);
 void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int add);
 /* Flips one flag of the message (ignores NULL), as the flag and new keys do. */
 void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag);
+
+/* move.c: moves, copies and their replies. */
 /* Moves the last moved message back where it was. */
 void ui_undo(struct ui *u);
+void ui_last_move_clear(struct ui *u);
 /* Moves the message to Trash and returns 1; inside Trash it asks whether to
  * delete the message for good instead and returns 0, as it does when the
  * message has a request running already. */
 int ui_delete(struct ui *u, struct msg_summary *m);
+/* Asks for a folder (Tab completes the names) and moves the message there,
+ * or copies it when copy is 1; a move can be undone. */
+void ui_move_ask(struct ui *u, struct msg_summary *m, int copy);
+/* The final reply to a FLAGS, MOVE, COPY or EXPUNGE request p. */
+void ui_change_reply(struct ui *u, const struct ui_pending *p, struct worker_reply *r);
+
+/* search.c: the server search of the open folder. */
+/* Asks for a text and searches the open folder on the server for it. */
+void ui_search_ask(struct ui *u);
+/* A reply to the running search. */
+void ui_search_reply(struct ui *u, struct worker_reply *r);
+/* Ends the search (and cancels one running): every message shows again. */
+void ui_search_clear(struct ui *u);
+/* The message line while a search runs; 0 when none does. */
+int ui_search_progress(struct ui *u, char *buf, size_t size);
+
+/* sort.c: asks for the index's order with one key (reversed if reverse). */
+void ui_sort_ask(struct ui *u, int reverse);
 
 /* Screens: draw the body rows, and handle an action (1 if handled). */
 void screen_folders_draw(struct ui *u);
@@ -290,6 +318,9 @@ void ui_prompt_text(struct ui *u, const struct ui_prompt_spec *spec, const char 
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void ui_prompt_yesno(struct ui *u, void (*yes)(struct ui *u, void *ctx), void *ctx, const char *fmt,
 		     ...) __attribute__((format(printf, 4, 5)));
+/* One key answers: spec->key gets it. */
+void ui_prompt_choice(struct ui *u, const struct ui_prompt_spec *spec, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void ui_prompt_close(struct ui *u);
 /* Gives key to the open prompt; 0 if none is open. */
 int ui_prompt_key(struct ui *u, int key);

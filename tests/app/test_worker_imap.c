@@ -1,9 +1,11 @@
 /* The account worker against the test mail system: connect with folder
  * counts, open a folder streamed in batches with progress, fetch a message,
  * change flags, move to another folder and to Trash, refuse a missing UID,
- * cancel a running load and go on with a new connection, log out, test a
- * login as the first-run screen does; a warm open, and a warm open cut short
- * after its resync then run again, as the worker retries it. */
+ * copy, search the server (body text, UTF-8, a text that tries to smuggle
+ * in search keys), cancel a running load and go on with a new connection,
+ * log out, test a login as the first-run screen does; a warm open, and a
+ * warm open cut short after its resync then run again, as the worker
+ * retries it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -263,6 +265,69 @@ static void test_fetch_flags_move(void **state)
 	assert_int_equal(s.summaries, COUNT - 3);
 }
 
+static struct worker_reply *search(const char *f, const char *text, struct seen *s)
+{
+	struct worker_req *req = worker_req_new(WORKER_REQ_SEARCH, f, NULL, 0);
+
+	req->text = xstrdup(text);
+	return collect(worker_post(w, req), s);
+}
+
+/* Runs after test_fetch_flags_move, which left two messages in other. */
+static void test_copy_and_search(void **state)
+{
+	struct seen s;
+	struct worker_reply *r;
+	uint32_t uid = 8;
+	struct worker_req *req = worker_req_new(WORKER_REQ_COPY, folder, &uid, 1);
+	(void)state;
+
+	req->dest = xstrdup(other);
+	r = collect(worker_post(w, req), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_string_equal(r->dest, other);
+	worker_reply_free(r);
+	r = collect(post(WORKER_REQ_OPEN, other, NULL, 0), &s);
+	worker_reply_free(r);
+	assert_int_equal(s.summaries, 3);
+	r = collect(post(WORKER_REQ_OPEN, folder, NULL, 0), &s);
+	worker_reply_free(r);
+	assert_int_equal(s.summaries, COUNT - 3);
+
+	/* A word only in a body, in UTF-8, as UID 4 of other. */
+	assert_int_equal(run("printf 'From: a@example.org\nSubject: plain\nContent-Type: text/plain; "
+			     "charset=UTF-8\n\nthe zebrafinch sends Gr\303\274\303\237e\n' | "
+			     "%s save -u " USER " -m '%s'", env("MAILSYS_DOVEADM"), other), 0);
+	r = search(other, "Zebrafinch", &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_int_equal(r->nuids, 1);
+	assert_int_equal(r->uids[0], 4);
+	worker_reply_free(r);
+	r = search(other, "Grüße", &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_int_equal(r->nuids, 1);
+	assert_int_equal(r->uids[0], 4);
+	worker_reply_free(r);
+	/* Unescaped this would be TEXT "" OR ALL TEXT "": every message. */
+	r = search(other, "\" OR ALL TEXT \"", &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_int_equal(r->nuids, 0);
+	worker_reply_free(r);
+	r = search(other, "a\\\"b", &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_int_equal(r->nuids, 0);
+	worker_reply_free(r);
+	r = search(other, "x\r\nA1 DELETE INBOX", &s);
+	assert_int_equal(r->kind, WORKER_ERROR);
+	assert_int_equal(r->err.code, ERR_USAGE);
+	worker_reply_free(r);
+	/* The session is still good for the next request. */
+	r = search(other, "zebrafinch", &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_int_equal(r->nuids, 1);
+	worker_reply_free(r);
+}
+
 static void test_flags_reach_the_server(void **state)
 {
 	struct worker_reply *r;
@@ -343,7 +408,8 @@ static void test_logout_then_reconnect(void **state)
 	r = collect(post(WORKER_REQ_OPEN, other, NULL, 0), &s);
 	assert_int_equal(r->kind, WORKER_DONE);
 	worker_reply_free(r);
-	assert_int_equal(s.summaries, 2);
+	/* Two moved, one copied, one saved by test_copy_and_search. */
+	assert_int_equal(s.summaries, 4);
 }
 
 /* The first-run screen's test: a good password logs in to both servers; a
@@ -620,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_connect_lists_folders_with_counts),
 		cmocka_unit_test(test_open_streams_batches),
 		cmocka_unit_test(test_fetch_flags_move),
+		cmocka_unit_test(test_copy_and_search),
 		cmocka_unit_test(test_flags_reach_the_server),
 		cmocka_unit_test(test_cancel_a_running_load),
 		cmocka_unit_test(test_logout_then_reconnect),
