@@ -92,6 +92,18 @@ static int parse_quoted(struct parser *p, struct imap_node *n, struct err *e)
 	n->s = out;
 	p->pos++;
 	while (p->pos < p->len) {
+		/* A run of ordinary characters is in the copy already, where it
+		 * stays until an escape has shifted the output. */
+		size_t run = p->pos;
+		while (run < p->len && p->buf[run] != '"' && p->buf[run] != '\\' &&
+		       p->buf[run] != '\r' && p->buf[run] != '\n' && p->buf[run] != '\0')
+			run++;
+		if (out != p->r->text + p->pos)
+			memmove(out, p->buf + p->pos, run - p->pos);
+		out += run - p->pos;
+		p->pos = run;
+		if (p->pos >= p->len)
+			break;
 		char c = p->buf[p->pos++];
 		if (c == '"') {
 			n->len = (size_t)(out - n->s);
