@@ -158,7 +158,7 @@ static int read_fetch_reply(struct imap_session *s, struct summary_ctx *c, const
 				untagged(s, &c->resp);
 			continue;
 		}
-		if (t0 == NULL || strcmp(t0->s, tag) != 0 || t0->type != IMAP_NODE_ATOM) {
+		if (t0 == NULL || t0->type != IMAP_NODE_ATOM || strcmp(t0->s, tag) != 0) {
 			imap_break(s);
 			return err_set(e, ERR_PROTOCOL, "%s failed: the server sent an unexpected reply",
 				       what);
