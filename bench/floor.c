@@ -22,7 +22,8 @@
 
 /* The items of skua's index fetch (src/net/imap_fetch.c, summary_fetch_type):
  * MODSEQ is asked for there when the server has CONDSTORE, as Dovecot has. */
-#define ITEMS "UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE"
+#define ITEMS "UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE " \
+	"BODY.PEEK[HEADER.FIELDS (REFERENCES)]"
 #define ITEMS_CONDSTORE ITEMS " MODSEQ"
 
 /* The first bytes of a response kept for looking at its tag and kind. */

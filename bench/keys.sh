@@ -169,13 +169,13 @@ press() {
 echo "typing..."
 pages=$((repeat / 2))
 jumps=$((repeat / 10 > 0 ? repeat / 10 : 1))
-press first 1 g
+press first 1 =
 rm -f "$work/k.first"
 press down "$repeat" j
 press up "$repeat" k
 press page-down "$pages" Space
 press page-up "$pages" -
-press last "$jumps" G g
+press last "$jumps" G =
 mv "$work/k.last" "$work/k.last-first"
 
 # Limiting by sender, where this build has it: its key from the help screen.
@@ -207,13 +207,36 @@ if [ -n "$limit_key" ]; then
 else
 	limit_note="limit by sender: no 'limit' action on the index screen of this build; not measured"
 fi
+# Sorting, where this build has it: o, then the order's letter; the answer's
+# redraw is the sort. Back to the date order after each.
+keys '?'
+wait_for "Keys of the index screen" 50
+sort_key=$(screen | awk 'substr($0, 20, 12) == "sort-mailbox" { k = substr($0, 3, 16); sub(/[ ,].*/, "", k); print k; exit }')
+keys q
+wait_for "$folder | $count messages" 50
+sort_note=
+if [ -n "$sort_key" ]; then
+	for _ in $(seq 1 $((jumps > 5 ? 5 : jumps))); do
+		for order in f s z t; do
+			keys "$sort_key"
+			sleep 0.2
+			press "sort-$order" 1 "$order"
+			keys "$sort_key"
+			sleep 0.2
+			press sort-date 1 d
+		done
+	done
+else
+	sort_note="sort: no 'sort-mailbox' action on the index screen of this build; not measured"
+fi
 keys Q
 
 echo
 echo "keypress to redraw in the index of $folder ($count messages), 120x40 terminal,"
 echo "from reading the key to the end of the redraw (SKUA_TRACE_KEYS), in ms:"
 printf "%-14s %6s %9s %9s %9s\n" key presses median p95 max
-for name in down up page-down page-up last-first limit-prompt limit-typing limit-apply limit-clear; do
+for name in down up page-down page-up last-first limit-prompt limit-typing limit-apply limit-clear \
+	sort-f sort-s sort-z sort-t sort-date; do
 	f=$work/k.$name
 	[ -s "$f" ] || continue
 	sort -n "$f" | awk -v name="$name" '{ v[NR] = $1 / 1000 }
@@ -224,6 +247,7 @@ for name in down up page-down page-up last-first limit-prompt limit-typing limit
 		}'
 done
 [ -n "$limit_note" ] && echo "$limit_note"
+[ -n "$sort_note" ] && echo "$sort_note"
 echo
 echo "opening the folder in the full-screen client: $((t1 - t0)) ms to the complete index (screen polled every 0.1 s)"
 awk -v a="$rss0" -v b="$rss1" -v h="$hwm" -v n="$count" 'BEGIN {

@@ -1,4 +1,4 @@
-/* Flags and moves on the server. */
+/* Flags, copies and moves on the server. */
 #include "app/actions.h"
 
 #include <string.h>
@@ -57,4 +57,19 @@ int app_action_move(struct imap_session *s, const char *folder, const uint32_t *
 			       "the server opens %s read-only, so nothing can be moved out of it",
 			       folder);
 	return imap_move_report(s, uids, n, dest, moved, e);
+}
+
+int app_action_copy(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
+		    const char *dest, struct err *e)
+{
+	struct imap_select_info info;
+
+	if (strcmp(folder, dest) == 0)
+		return err_set(e, ERR_USAGE, "the message is already in that folder");
+	if (n == 0)
+		return 0;
+	/* COPY changes nothing in the source: read-only is enough. */
+	if (imap_select(s, folder, 1, &info, e) != 0)
+		return -1;
+	return imap_copy(s, uids, n, dest, e);
 }

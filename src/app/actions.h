@@ -1,5 +1,5 @@
-/* Changing messages on the server: flags, moves, and delete as a move to the
- * Trash folder. Each call selects the folder read-write first, so it works
+/* Changing messages on the server: flags, copies, moves, and delete as a
+ * move to the Trash folder. Each call selects the folder read-write first, so it works
  * whatever the session had selected before. */
 #ifndef SKUA_APP_ACTIONS_H
 #define SKUA_APP_ACTIONS_H
@@ -20,6 +20,12 @@ int app_action_flags(struct imap_session *s, const char *folder, const uint32_t 
  * NULL) gets where they went, as the server said (imap_moved_free). */
 int app_action_move(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
 		    const char *dest, struct imap_moved *moved, struct err *e);
+
+/* Copies the listed UIDs from folder to dest (server names) with UID COPY;
+ * the originals stay. Refuses (ERR_USAGE) when folder and dest are the
+ * same. */
+int app_action_copy(struct imap_session *s, const char *folder, const uint32_t *uids, size_t n,
+		    const char *dest, struct err *e);
 
 /* Deletes the listed UIDs of folder for good: STORE \Deleted, then UID
  * EXPUNGE of exactly those UIDs (refused without UIDPLUS rather than a bare

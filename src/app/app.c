@@ -22,12 +22,22 @@ char *app_metrics_log_path(void)
 
 int app_open(struct app *a, const char *config_path, const char *account, struct err *e)
 {
+	struct config c;
+	int rc = config_load(config_path, &c, e);
+
+	memset(a, 0, sizeof *a);
+	if (rc != 0)
+		return rc;
+	return app_open_config(a, &c, account, e);
+}
+
+int app_open_config(struct app *a, struct config *c, const char *account, struct err *e)
+{
 	char *log_path = NULL;
 
 	memset(a, 0, sizeof *a);
-	int rc = config_load(config_path, &a->config, e);
-	if (rc != 0)
-		return rc;
+	a->config = *c;
+	memset(c, 0, sizeof *c);
 	a->account = config_find_account(&a->config, account, e);
 	if (a->account == NULL)
 		goto fail;

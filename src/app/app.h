@@ -30,6 +30,10 @@ struct app {
  * app_metrics_log_path(). On failure *a is left closed. */
 int app_open(struct app *a, const char *config_path, const char *account, struct err *e);
 void app_close(struct app *a);
+/* app_open over a config already in memory, which *a takes over (also on
+ * failure, when it is freed): the first-run screen's account before it is
+ * written. */
+int app_open_config(struct app *a, struct config *c, const char *account, struct err *e);
 
 /* $XDG_STATE_HOME/skua/metrics.log; caller frees. */
 char *app_metrics_log_path(void);

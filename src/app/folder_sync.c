@@ -55,7 +55,7 @@ struct app_sync {
 	struct store_folder_state state;
 	int cached;               /* state is valid and the summaries were loaded */
 	uint32_t *uids;           /* the cached UIDs, ascending */
-	uint16_t *flags;
+	uint16_t *flags;          /* theirs as cached, not as resynced */
 	size_t n, cap;
 	struct store_update *up;
 	const struct app_sync_ops *ops;
@@ -101,6 +101,7 @@ static int on_cached(const struct store_msg *m, void *ctx)
 		.from_addr = "",
 		.subject = m->subject,
 		.has_attachment = m->has_attachment,
+		.thread = { m->thread_id, m->thread_parent, m->thread_root },
 	};
 
 	if (y->n == y->cap) {
@@ -172,9 +173,11 @@ static void on_flags(uint32_t uid, unsigned flags, void *ctx)
 
 	/* \Recent belongs to the session that saw it first, not the message. */
 	flags &= ~(unsigned)MSG_RECENT;
+	/* Compared with the cache as loaded, never updated: a run cut short
+	 * after the resync drops its store update, and its retry must find
+	 * the same changes again to write them. */
 	if (i < 0 || (y->flags[i] & ~(unsigned)MSG_RECENT) == flags)
 		return;
-	y->flags[i] = (uint16_t)flags;
 	if (y->up)
 		store_update_flags(y->up, uid, flags);
 	y->ops->flags(uid, flags, y->ctx);
@@ -191,6 +194,9 @@ static int on_new(const struct app_summary *m, void *ctx)
 		.has_attachment = m->has_attachment != 0,
 		.from = m->from,
 		.subject = m->subject,
+		.thread_id = m->thread.id,
+		.thread_parent = m->thread.parent,
+		.thread_root = m->thread.root,
 	};
 
 	if (y->up)

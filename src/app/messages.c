@@ -46,6 +46,7 @@ static int decode_summary(const struct imap_summary *m, void *ctx)
 		.subject = subject,
 		.has_attachment = m->has_attachment,
 	};
+	thread_ids_parse(m->message_id, m->in_reply_to, m->references, &a.thread);
 	int stop = lc->fn(&a, lc->ctx);
 
 	free(subject);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "mail/message.h"
+#include "mail/thread_ids.h"
 #include "net/imap_session.h"
 #include "util/err.h"
 
@@ -21,6 +22,7 @@ struct app_summary {
 	const char *from_addr;
 	const char *subject;
 	int has_attachment;
+	struct thread_ids thread;  /* hashes of Message-ID, parent and root (mail/thread_ids.h) */
 };
 typedef int (*app_summary_fn)(const struct app_summary *m, void *ctx);
 

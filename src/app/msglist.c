@@ -73,6 +73,15 @@ void msg_batch_add(struct msg_batch *b, uint32_t uid, unsigned flags, int64_t da
 	m->subject = safe_copy(&b->arena, subject);
 }
 
+void msg_batch_set_thread(struct msg_batch *b, uint64_t id, uint64_t parent, uint64_t root)
+{
+	if (b->n == 0)
+		return;
+	b->items[b->n - 1].thread_id = id;
+	b->items[b->n - 1].thread_parent = parent;
+	b->items[b->n - 1].thread_root = root;
+}
+
 struct msglist *msglist_new(void)
 {
 	return xcalloc(1, sizeof(struct msglist));

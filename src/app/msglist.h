@@ -24,6 +24,8 @@ struct msg_summary {
 	uint8_t mark;            /* free for the list's user, e.g. "a request is running" */
 	const char *from;
 	const char *subject;
+	/* Threading hashes of Message-ID, parent and root (mail/thread_ids.h). */
+	uint64_t thread_id, thread_parent, thread_root;
 };
 
 /* Summaries on their way from a worker to the list. */
@@ -39,6 +41,8 @@ void msg_batch_free(struct msg_batch *b);
  * safe_text_terminal into the batch. */
 void msg_batch_add(struct msg_batch *b, uint32_t uid, unsigned flags, int64_t date,
 		   uint32_t size, int has_attachment, const char *from, const char *subject);
+/* Sets the threading hashes of the summary added last. */
+void msg_batch_set_thread(struct msg_batch *b, uint64_t id, uint64_t parent, uint64_t root);
 
 struct msglist;
 

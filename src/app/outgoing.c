@@ -128,6 +128,8 @@ int app_outgoing_attach_file(struct app_outgoing *o, const char *path, struct er
 	t->path = xstrdup(path);
 	t->name = xstrdup(base);
 	t->size = (uint64_t)st.st_size;
+	/* Found now, so the compose screen shows what will be sent. */
+	t->content_type = compose_file_type(path);
 	return 0;
 }
 

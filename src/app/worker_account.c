@@ -11,6 +11,7 @@
 #include "app/folders.h"
 #include "app/messages.h"
 #include "app/notify.h"
+#include "app/search.h"
 #include "app/viewer.h"
 #include "app/worker.h"
 #include "util/clock.h"
@@ -193,6 +194,7 @@ static int on_summary(const struct app_summary *m, void *ctx)
 		c->batch = msg_batch_new();
 	msg_batch_add(c->batch, m->uid, m->flags, m->date, m->size, m->has_attachment, m->from,
 		      m->subject);
+	msg_batch_set_thread(c->batch, m->thread.id, m->thread.parent, m->thread.root);
 	c->count++;
 	if (c->batch->n >= (c->batch_max ? c->batch_max : WORKER_BATCH))
 		flush_batch(c);
@@ -369,6 +371,26 @@ static int run_move(struct account_worker *x, const struct worker_req *req,
 	return 0;
 }
 
+static int run_copy(struct account_worker *x, const struct worker_req *req,
+		    struct worker_reply *final, struct err *e)
+{
+	if (req->folder == NULL || req->dest == NULL)
+		return err_set(e, ERR_INTERNAL, "copying needs the source and the destination");
+	if (app_action_copy(x->s, req->folder, req->uids, req->nuids, req->dest, e) != 0)
+		return -1;
+	final->dest = xstrdup(req->dest);
+	return 0;
+}
+
+static int run_search(struct account_worker *x, const struct worker_req *req,
+		      struct worker_reply *final, struct err *e)
+{
+	if (req->folder == NULL || req->text == NULL)
+		return err_set(e, ERR_INTERNAL, "searching needs the folder and a text");
+	return app_search_text(x->s, req->folder, req->text, &final->uids, &final->nuids, e);
+}
+
+
 struct send_ctx {
 	struct account_worker *x;
 	struct worker *w;
@@ -460,6 +482,10 @@ static int run_request(struct account_worker *x, struct worker *w, const struct 
 					req->flags, e);
 	case WORKER_REQ_MOVE:
 		return run_move(x, req, final, e);
+	case WORKER_REQ_COPY:
+		return run_copy(x, req, final, e);
+	case WORKER_REQ_SEARCH:
+		return run_search(x, req, final, e);
 	case WORKER_REQ_EXPUNGE:
 		if (req->folder == NULL)
 			return err_set(e, ERR_INTERNAL, "deleting needs the folder");
@@ -470,8 +496,32 @@ static int run_request(struct account_worker *x, struct worker *w, const struct 
 		return app_outgoing_postpone(x->app, x->s, req->out, &final->dest, e);
 	case WORKER_REQ_SEND:
 	case WORKER_REQ_LOGOUT:
+	case WORKER_REQ_CHECK:
 		break;
 	}
+	return 0;
+}
+
+/* A new IMAP login (not a kept session, which would prove nothing about the
+ * password just typed), then SMTP: its connect, EHLO and AUTH are the
+ * submission server's whole login. Both are closed again, so a stopped
+ * worker has nothing left to log out of. */
+static int run_check(struct account_worker *x, struct worker *w, struct err *e)
+{
+	struct smtp_session *smtp;
+	int rc;
+
+	drop_session(x, w);
+	rc = ensure_session(x, w, e);
+	drop_session(x, w);
+	if (rc != 0)
+		return -1;
+	smtp = app_smtp_connect(x->app, e);
+	if (smtp == NULL)
+		return -1;
+	smtp_session_close(smtp);
+	if (worker_cancelled(w))
+		return err_set(e, ERR_CANCELLED, "cancelled");
 	return 0;
 }
 
@@ -485,11 +535,15 @@ static int account_run(void *ctx, struct worker *w, const struct worker_req *req
 		drop_session(x, w);
 		return 0;
 	}
+	if (req->kind == WORKER_REQ_CHECK)
+		return run_check(x, w, e);
 	x->fresh = 0;
 	rc = run_request(x, w, req, final, e);
 	/* A server that closed an idle connection shows up on the first command
 	 * after the pause; every request here may safely run twice (a repeated
-	 * move finds no message left to move), so one retry on a new session. */
+	 * move finds no message left to move; a copy is repeated only if the
+	 * connection died after the server had done it), so one retry on a new
+	 * session. */
 	if (rc != 0 && !x->fresh && e->code == ERR_NETWORK && !worker_cancelled(w) &&
 	    req->kind != WORKER_REQ_CONNECT && req->kind != WORKER_REQ_SEND) {
 		drop_session(x, w);

@@ -27,6 +27,7 @@ void worker_req_free(struct worker_req *r)
 		return;
 	free(r->folder);
 	free(r->dest);
+	free(r->text);
 	free(r->uids);
 	app_outgoing_free(r->out);
 	free(r);
@@ -41,10 +42,13 @@ const char *worker_req_kind_name(enum worker_req_kind kind)
 	case WORKER_REQ_FETCH: return "fetch message";
 	case WORKER_REQ_FLAGS: return "change flags";
 	case WORKER_REQ_MOVE: return "move";
+	case WORKER_REQ_COPY: return "copy";
+	case WORKER_REQ_SEARCH: return "search";
 	case WORKER_REQ_EXPUNGE: return "delete for good";
 	case WORKER_REQ_SEND: return "send";
 	case WORKER_REQ_POSTPONE: return "postpone";
 	case WORKER_REQ_LOGOUT: return "log out";
+	case WORKER_REQ_CHECK: return "test the login";
 	}
 	return "request";
 }

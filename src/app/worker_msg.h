@@ -33,17 +33,22 @@ enum worker_req_kind {
 	WORKER_REQ_FETCH,    /* folder, uids[0]: fetch the message and parse it */
 	WORKER_REQ_FLAGS,    /* folder, uids: add (add = 1) or remove flags */
 	WORKER_REQ_MOVE,     /* folder, uids to dest; dest NULL: the Trash folder */
+	WORKER_REQ_COPY,     /* folder, uids to dest (not NULL); the originals stay */
+	WORKER_REQ_SEARCH,   /* folder, text: UID SEARCH TEXT; DONE carries the UIDs */
 	WORKER_REQ_EXPUNGE,  /* folder, uids: \Deleted and UID EXPUNGE of exactly those */
 	WORKER_REQ_SEND,     /* out: submit it, copy to Sent, mark the answered, drop the draft */
 	WORKER_REQ_POSTPONE, /* out: store it in Drafts, drop the draft it replaces */
 	WORKER_REQ_LOGOUT,   /* LOGOUT and close; a later request connects again */
+	WORKER_REQ_CHECK,    /* log in to IMAP, then to SMTP (connect, EHLO, AUTH), and
+			      * log out of both: the first-run screen's test */
 };
 
 struct worker_req {
 	uint64_t id;               /* set by worker_post */
 	enum worker_req_kind kind;
 	char *folder;              /* server name of the folder worked on */
-	char *dest;                /* MOVE: server name of the destination, or NULL */
+	char *dest;                /* MOVE, COPY: server name of the destination, or NULL */
+	char *text;                /* SEARCH: what to search for, as the user typed it */
 	uint32_t *uids;
 	size_t nuids;
 	unsigned flags;            /* FLAGS: MSG_* */
@@ -89,15 +94,16 @@ struct worker_reply {
 	struct msg_batch *batch;
 	/* DONE of FETCH: strings not terminal-safe */
 	struct mail_message *message;
-	/* VANISHED, FLAGS_CHANGED (uid_flags only for the latter: MSG_*) */
+	/* VANISHED, FLAGS_CHANGED (uid_flags only for the latter: MSG_*), DONE
+	 * of SEARCH (the UIDs found, in the server's order) */
 	uint32_t *uids;
 	unsigned *uid_flags;
 	size_t nuids;
-	/* DONE of MOVE: server name of the folder the messages went to, and
-	 * the first message's UID there (0 if the server did not say); DONE of
-	 * SEND: the Sent folder (NULL when no copy was stored) and in err.msg
-	 * what went wrong after sending, if anything; DONE of POSTPONE: the
-	 * Drafts folder */
+	/* DONE of MOVE and COPY: server name of the folder the messages went
+	 * to, and the first message's UID there (0 if the server did not say);
+	 * DONE of SEND: the Sent folder (NULL when no copy was stored) and in
+	 * err.msg what went wrong after sending, if anything; DONE of
+	 * POSTPONE: the Drafts folder */
 	char *dest;
 	uint32_t dest_uid;
 	/* ERROR (and CANCELLED, whose message says so): not terminal-safe */

@@ -238,3 +238,9 @@ int account_get_secret(const struct account *a, char **secret, struct err *e)
 		return run_command(a, "password_command", a->password_command, secret, e);
 	return 1;
 }
+
+int account_has_secret_source(const struct account *a)
+{
+	return a->password != NULL || a->password_command != NULL ||
+	       a->oauth_token_command != NULL;
+}

@@ -75,6 +75,10 @@ struct account {
 int account_get_secret(const struct account *a, char **secret, struct err *e);
 #define ACCOUNT_SECRET_TIMEOUT 120
 
+/* 1 when the file gives the secret (password, password_command or
+ * oauth_token_command), 0 when the user has to type it. */
+int account_has_secret_source(const struct account *a);
+
 /* Zeroes and frees a secret; accepts NULL. */
 void account_secret_free(char *secret);
 

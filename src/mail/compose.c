@@ -362,6 +362,22 @@ static char *detect_type(const void *sample, size_t n)
 	return type ? type : xstrdup("application/octet-stream");
 }
 
+char *compose_file_type(const char *path)
+{
+	char *buf, *type;
+	ssize_t n = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return xstrdup("application/octet-stream");
+	buf = xmalloc(MAGIC_SAMPLE);
+	n = fileio_read_full(fd, buf, MAGIC_SAMPLE);
+	close(fd);
+	type = n >= 0 ? detect_type(buf, (size_t)n) : xstrdup("application/octet-stream");
+	free(buf);
+	return type;
+}
+
 /* Printable ASCII stand-in for a file name, for readers without RFC 2231. */
 static char *ascii_name(const char *name)
 {

@@ -48,5 +48,9 @@ struct compose_result {
  * unreadable attachment (named). */
 int compose_build(const struct compose_draft *d, struct compose_result *out, struct err *e);
 void compose_result_free(struct compose_result *r);
+/* The type libmagic finds in the start of the file at path, as the message
+ * will carry it ("application/octet-stream" when it cannot tell or read the
+ * file); caller frees. */
+char *compose_file_type(const char *path);
 
 #endif

@@ -193,7 +193,8 @@ static int fetch_chunk(struct imap_session *s, struct summary_ctx *c, int by_uid
 	else
 		snprintf(range, sizeof range, "%u:%u", (unsigned)a, (unsigned)b);
 	n = snprintf(cmd, sizeof cmd,
-		     "%sFETCH %s (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE%s)",
+		     "%sFETCH %s (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE "
+		     "BODY.PEEK[HEADER.FIELDS (References)]%s)",
 		     by_uid ? "UID " : "", range, c->condstore ? " MODSEQ" : "");
 	c->chunk_count = 0;
 	c->chunk_max = 0;

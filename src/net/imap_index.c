@@ -1,8 +1,8 @@
 /* The index fetch's FETCH responses as summaries: flags, INTERNALDATE,
- * size, the envelope's sender, recipients and subject, and whether the
- * BODYSTRUCTURE holds an attachment, read off the parsed tree. Everything
- * here comes from the server: a missing or mistyped item is skipped, never
- * trusted. */
+ * size, the envelope's sender, recipients and subject, the References
+ * field, and whether the BODYSTRUCTURE holds an attachment, read off the
+ * parsed tree. Everything here comes from the server: a missing or
+ * mistyped item is skipped, never trusted. */
 #include "net/imap_index.h"
 
 #include <string.h>
@@ -334,6 +334,12 @@ int imap_index_summary(const struct imap_resp *r, struct imap_index_scratch *x,
 				m->modseq = ms;
 		} else if (imap_node_is(k, "BODYSTRUCTURE")) {
 			m->has_attachment = body_has_attachment(r, v, 0, 0);
+		} else if (k->type == IMAP_NODE_ATOM && strncasecmp(k->s, "BODY[", 5) == 0) {
+			/* The References field (threading needs it; the envelope
+			 * lacks it), as the server sent it, folded lines and all;
+			 * NULL when the message has none. */
+			if (v->type == IMAP_NODE_STRING && v->len > 0)
+				m->references = v->s;
 		} else if (imap_node_is(k, "ENVELOPE") && list(v)) {
 			have_env = 1;
 			envelope(r, v, x, m);

@@ -1,6 +1,6 @@
 /* One FETCH response of the index fetch (UID FLAGS INTERNALDATE RFC822.SIZE
- * ENVELOPE BODYSTRUCTURE [MODSEQ]), parsed by imap_resp, turned into a
- * struct imap_summary. Pure: the unit tests and the fuzz target feed it. */
+ * ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (References)] [MODSEQ]),
+ * parsed by imap_resp, turned into a struct imap_summary. Pure: the unit tests and the fuzz target feed it. */
 #ifndef SKUA_NET_IMAP_INDEX_H
 #define SKUA_NET_IMAP_INDEX_H
 

@@ -106,6 +106,24 @@ static void vanish_range(struct resync *r, uint32_t first, uint32_t last)
 		r->ops->vanished(k->uids[lo], r->ctx);
 }
 
+/* Whether the server's HIGHESTMODSEQ can stand for every change since the
+ * cached one. It cannot when there is none (NOMODSEQ), when it is below the
+ * cached one, or when it has not moved although messages came or went (each
+ * new message and each expunge takes a modseq above the old highest). Then
+ * QRESYNC and CHANGEDSINCE answer with nothing while the folder did change:
+ * a server that rebuilt its index counts modseqs anew (Dovecot keeps a
+ * maildir's UIDs and UIDVALIDITY in dovecot-uidlist, not its modseqs), and
+ * only the flags of every known UID tell what changed. */
+static int modseq_trusted(const struct imap_select_info *info, const struct imap_resync_known *k)
+{
+	if (info->highestmodseq == 0 || info->highestmodseq < k->highestmodseq)
+		return 0;
+	if (info->highestmodseq > k->highestmodseq)
+		return 1;
+	return (k->uidnext == 0 || info->uidnext == 0 || info->uidnext == k->uidnext) &&
+	       info->exists == k->nuids;
+}
+
 static int enable_qresync(struct imap_session *s, struct err *e)
 {
 	struct conn_op op;
@@ -154,9 +172,10 @@ static int enable_qresync(struct imap_session *s, struct err *e)
 }
 
 /* EXAMINE "folder" (QRESYNC (uidvalidity modseq)), sent raw because
- * libetpan's call leaves out the parentheses RFC 4466 wants. */
+ * libetpan's call leaves out the parentheses RFC 4466 wants. *trusted is 0
+ * (and nothing reported) when the answer cannot hold every change. */
 static int examine_qresync(struct resync *rs, const char *folder, struct imap_select_info *info,
-			   int *reset, struct err *e)
+			   int *reset, int *trusted, struct err *e)
 {
 	struct imap_session *s = rs->s;
 	struct conn_op op;
@@ -215,6 +234,9 @@ static int examine_qresync(struct resync *rs, const char *folder, struct imap_se
 		*reset = 1;
 		return conn_op_done(s->conn, &op, 0, e);
 	}
+	*trusted = modseq_trusted(info, rs->k);
+	if (!*trusted)
+		return conn_op_done(s->conn, &op, 0, e);
 	/* The reply's data belongs to libetpan until the next command. */
 	for (clistiter *it = ri && ri->rsp_extension_list ? clist_begin(ri->rsp_extension_list) : NULL;
 	     it; it = clist_next(it)) {
@@ -312,6 +334,26 @@ static int find_expunged(struct resync *rs, const struct imap_select_info *info,
 	return 0;
 }
 
+/* The flags of every known UID in spans; those the server does not answer
+ * for are gone. The folder is selected. */
+static int resync_full(struct resync *rs, struct err *e)
+{
+	const struct imap_resync_known *known = rs->k;
+	int rc = 0;
+
+	rs->present = xcalloc(known->nuids, 1);
+	for (size_t i = 0; rc == 0 && i < known->nuids; i += FULL_SPAN) {
+		size_t end = i + FULL_SPAN < known->nuids ? i + FULL_SPAN : known->nuids;
+		rc = fetch_flags_range(rs, known->uids[i], known->uids[end - 1], 0, e);
+	}
+	for (size_t i = 0; rc == 0 && i < known->nuids; i++)
+		if (!rs->present[i])
+			rs->ops->vanished(known->uids[i], rs->ctx);
+	free(rs->present);
+	rs->present = NULL;
+	return rc;
+}
+
 enum imap_resync_mode imap_resync_mode_used(struct imap_session *s, enum imap_resync_mode mode)
 {
 	int qresync = imap_cap(s, "QRESYNC") && imap_cap(s, "ENABLE");
@@ -347,8 +389,14 @@ int imap_resync(struct imap_session *s, const char *folder, enum imap_resync_mod
 		if (!s->qresync_enabled)
 			mode = IMAP_RESYNC_CONDSTORE;
 	}
-	if (mode == IMAP_RESYNC_QRESYNC)
-		return examine_qresync(&rs, folder, info, reset, e);
+	if (mode == IMAP_RESYNC_QRESYNC) {
+		int trusted = 1;
+		if (examine_qresync(&rs, folder, info, reset, &trusted, e) != 0)
+			return -1;
+		if (*reset || trusted || known->nuids == 0)
+			return 0;
+		return resync_full(&rs, e);
+	}
 
 	if (imap_select(s, folder, 1, info, e) != 0)
 		return -1;
@@ -359,20 +407,10 @@ int imap_resync(struct imap_session *s, const char *folder, enum imap_resync_mod
 	if (known->nuids == 0)
 		return 0;
 	uint32_t last = known->uids[known->nuids - 1];
-	if (mode == IMAP_RESYNC_CONDSTORE && info->highestmodseq != 0) {
+	if (mode == IMAP_RESYNC_CONDSTORE && modseq_trusted(info, known)) {
 		if (info->highestmodseq != known->highestmodseq)
 			rc = fetch_flags_range(&rs, known->uids[0], last, known->highestmodseq, e);
 		return rc == 0 ? find_expunged(&rs, info, e) : rc;
 	}
-	/* Every known UID's flags; those the server does not answer for are gone. */
-	rs.present = xcalloc(known->nuids, 1);
-	for (size_t i = 0; rc == 0 && i < known->nuids; i += FULL_SPAN) {
-		size_t end = i + FULL_SPAN < known->nuids ? i + FULL_SPAN : known->nuids;
-		rc = fetch_flags_range(&rs, known->uids[i], known->uids[end - 1], 0, e);
-	}
-	for (size_t i = 0; rc == 0 && i < known->nuids; i++)
-		if (!rs.present[i])
-			ops->vanished(known->uids[i], ctx);
-	free(rs.present);
-	return rc;
+	return resync_full(&rs, e);
 }

@@ -80,7 +80,7 @@ enum {
 };
 
 /* One message's summary from UID FETCH (UID FLAGS INTERNALDATE RFC822.SIZE
- * ENVELOPE BODYSTRUCTURE). Strings are raw as the server sent them (RFC 2047
+ * ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (REFERENCES)]). Strings are raw as the server sent them (RFC 2047
  * not decoded), borrowed for the duration of the callback only; NULL if absent. */
 struct imap_summary {
 	uint32_t uid;
@@ -93,6 +93,8 @@ struct imap_summary {
 	const char *to;            /* To addresses, "Name <a@b>, ..." raw */
 	const char *cc;
 	const char *message_id, *in_reply_to;
+	const char *references;    /* the References field as fetched ("References: <a> ..."),
+				    * NULL when the message has none */
 	int has_attachment;        /* from BODYSTRUCTURE */
 	uint64_t modseq;
 };
@@ -176,7 +178,9 @@ struct imap_resync_ops {
 };
 /* Selects folder read-only and reports what changed since known. *reset is
  * 1 when the UIDVALIDITY differs (nothing is reported: the cache is void).
- * mode AUTO (or one the server lacks) falls back to the best offered. New
+ * mode AUTO (or one the server lacks) falls back to the best offered; a
+ * HIGHESTMODSEQ that cannot hold every change since known's (none, lower,
+ * or unmoved while messages came or went) falls back to FULL. New
  * messages are the caller's: imap_fetch_summaries from known->uidnext.
  * Records "imap_select", "imap_unselect" and "imap_enable" (QRESYNC is
  * enabled once per session, outside any folder), "imap_resync_flags",

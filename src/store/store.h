@@ -13,7 +13,7 @@
 
 /* Bumped whenever the file layout or the packed record changes: a file of
  * another version is discarded and rebuilt. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* One cached summary. from and subject are decoded UTF-8, not yet
  * terminal-safe (the cache is never trusted more than the server). */
@@ -25,6 +25,9 @@ struct store_msg {
 	uint8_t has_attachment;
 	const char *from;
 	const char *subject;
+	/* Threading: hashes of the Message-ID, the parent's and the root's
+	 * (mail/thread_ids.h), 0 for none. */
+	uint64_t thread_id, thread_parent, thread_root;
 };
 
 /* The ONE pair that knows the packed record: every field of struct

@@ -54,7 +54,8 @@ static int get_str(const unsigned char **p, const unsigned char *end, const char
 	return 0;
 }
 
-#define FIXED 19   /* uid 4, size 4, date 8, flags 2, attachment 1 */
+/* uid 4, size 4, date 8, flags 2, attachment 1, thread id, parent, root 8 each */
+#define FIXED 43
 
 void store_msg_pack(const struct store_msg *m, struct strbuf *out)
 {
@@ -63,6 +64,9 @@ void store_msg_pack(const struct store_msg *m, struct strbuf *out)
 	put_le(out, (uint64_t)m->date, 8);
 	put_le(out, m->flags, 2);
 	put_le(out, m->has_attachment, 1);
+	put_le(out, m->thread_id, 8);
+	put_le(out, m->thread_parent, 8);
+	put_le(out, m->thread_root, 8);
 	put_str(out, m->from);
 	put_str(out, m->subject);
 }
@@ -78,6 +82,9 @@ int store_msg_unpack(const unsigned char **p, const unsigned char *end, struct s
 	m->date = (int64_t)get_le(q + 8, 8);
 	m->flags = (uint16_t)get_le(q + 16, 2);
 	m->has_attachment = q[18] != 0;
+	m->thread_id = get_le(q + 19, 8);
+	m->thread_parent = get_le(q + 27, 8);
+	m->thread_root = get_le(q + 35, 8);
 	q += FIXED;
 	if (m->uid == 0 || get_str(&q, end, &m->from) < 0 || get_str(&q, end, &m->subject) < 0)
 		return -1;

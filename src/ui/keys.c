@@ -39,6 +39,11 @@ static const struct action_info {
 	[ACT_UNDO] = { "undo", "Undo the last move or delete" },
 	[ACT_SAVE_ATTACHMENTS] = { "save-attachments", "Save attachments (asks which, and where)" },
 	[ACT_LIMIT] = { "limit", "Show only messages matching a pattern" },
+	[ACT_SAVE_MESSAGE] = { "save-message", "Move the message to another folder" },
+	[ACT_COPY_MESSAGE] = { "copy-message", "Copy the message to another folder" },
+	[ACT_SEARCH] = { "search-server", "Show only what a server search finds" },
+	[ACT_SORT] = { "sort-mailbox", "Sort by date, from, subject, size, thread" },
+	[ACT_SORT_REVERSE] = { "sort-reverse", "Sort in reverse order" },
 	[ACT_COMPOSE] = { "mail", "Write a new message" },
 	[ACT_REPLY] = { "reply", "Reply to the sender" },
 	[ACT_GROUP_REPLY] = { "group-reply", "Reply to the sender and all recipients" },
@@ -55,6 +60,12 @@ static const struct action_info {
 	[ACT_SEND] = { "send", "Send the message" },
 	[ACT_POSTPONE] = { "postpone", "Keep the message in Drafts for later" },
 	[ACT_OPEN_ATTACHMENT] = { "open-attachment", "Open an attachment through mailcap" },
+	[ACT_NEXT_FIELD] = { "next-field", "Go to the next field" },
+	[ACT_PREV_FIELD] = { "previous-field", "Go to the previous field" },
+	[ACT_SUBMIT] = { "submit", "Next field; on the last one, log in" },
+	[ACT_LOG_IN] = { "log-in", "Test the login now, then save the account" },
+	[ACT_SWITCH_ACCOUNT] = { "switch-account", "Switch to another account (Tab completes)" },
+	[ACT_LOG_OUT] = { "log-out", "Log out, then the login screen (asks)" },
 };
 
 #define TEXT_SCREENS ((1u << SCREEN_PAGER) | (1u << SCREEN_HELP))
@@ -91,10 +102,12 @@ static const struct screen_note {
 	{ ACT_UP, 1u << SCREEN_COMPOSE, "Select the previous attachment" },
 	{ ACT_BACK, 1u << SCREEN_COMPOSE, "Discard the message (asks first)" },
 	{ ACT_RECALL, 1u << SCREEN_FOLDERS, "Open Drafts to resume a postponed message" },
+	{ ACT_QUIT, 1u << SCREEN_LOGIN, "Quit skua (asks first)" },
+	{ ACT_CANCEL, 1u << SCREEN_LOGIN, "Stop testing the login" },
 };
 
 static const char *const screen_names[SCREEN_COUNT] = { "folders", "index", "pager", "help",
-							 "stats", "compose" };
+							 "stats", "compose", "login" };
 
 #define ON_F (1u << SCREEN_FOLDERS)
 #define ON_I (1u << SCREEN_INDEX)
@@ -102,6 +115,9 @@ static const char *const screen_names[SCREEN_COUNT] = { "folders", "index", "pag
 #define ON_H (1u << SCREEN_HELP)
 #define ON_S (1u << SCREEN_STATS)
 #define ON_C (1u << SCREEN_COMPOSE)
+/* The first-run form: printable keys are the fields' text, so it has its
+ * own bindings and is not in ON_ALL. */
+#define ON_L (1u << SCREEN_LOGIN)
 #define ON_ALL (ON_F | ON_I | ON_P | ON_H | ON_S)
 #define FN(k) (KEY_FN | (k))
 
@@ -152,6 +168,11 @@ static const struct binding defaults[] = {
 	{ ON_ALL, KEY_CTRL('L'), ACT_REDRAW },
 	{ ON_ALL, 'S', ACT_STATS },
 	{ ON_I, 'l', ACT_LIMIT },
+	{ ON_I | ON_P, 's', ACT_SAVE_MESSAGE },
+	{ ON_I | ON_P, 'C', ACT_COPY_MESSAGE },
+	{ ON_I, '/', ACT_SEARCH },
+	{ ON_I, 'o', ACT_SORT },
+	{ ON_I, 'O', ACT_SORT_REVERSE },
 	{ ON_F | ON_I | ON_P, 'm', ACT_COMPOSE },
 	{ ON_I | ON_P, 'r', ACT_REPLY },
 	{ ON_I | ON_P, 'g', ACT_GROUP_REPLY },
@@ -177,6 +198,18 @@ static const struct binding defaults[] = {
 	{ ON_C, KEY_CTRL('L'), ACT_REDRAW },
 	{ ON_C, 'Q', ACT_QUIT },
 	{ ON_C, KEY_CTRL('G'), ACT_CANCEL },
+	{ ON_F | ON_I | ON_P, 'X', ACT_SWITCH_ACCOUNT },
+	{ ON_F | ON_I | ON_P, 'Z', ACT_LOG_OUT },
+	{ ON_L, '\t', ACT_NEXT_FIELD },
+	{ ON_L, FN(KEY_DOWN), ACT_NEXT_FIELD },
+	{ ON_L, FN(KEY_BTAB), ACT_PREV_FIELD },
+	{ ON_L, FN(KEY_UP), ACT_PREV_FIELD },
+	{ ON_L, '\n', ACT_SUBMIT },
+	{ ON_L, KEY_CTRL('X'), ACT_LOG_IN },
+	{ ON_L, KEY_CTRL('G'), ACT_CANCEL },
+	{ ON_L, 27, ACT_QUIT },
+	{ ON_L, FN(KEY_F(1)), ACT_HELP },
+	{ ON_L, KEY_CTRL('L'), ACT_REDRAW },
 };
 
 static struct binding *table;

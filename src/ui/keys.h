@@ -14,6 +14,7 @@ enum ui_screen {
 	SCREEN_HELP,
 	SCREEN_STATS,
 	SCREEN_COMPOSE,
+	SCREEN_LOGIN,    /* the first-run screen: a form, so letters are text */
 	SCREEN_COUNT,
 };
 
@@ -43,6 +44,11 @@ enum ui_action {
 	ACT_SAVE_ATTACHMENTS,
 	ACT_UNDO,
 	ACT_LIMIT,
+	ACT_SAVE_MESSAGE,
+	ACT_COPY_MESSAGE,
+	ACT_SEARCH,
+	ACT_SORT,
+	ACT_SORT_REVERSE,
 	ACT_COMPOSE,
 	ACT_REPLY,
 	ACT_GROUP_REPLY,
@@ -59,6 +65,12 @@ enum ui_action {
 	ACT_SEND,
 	ACT_POSTPONE,
 	ACT_OPEN_ATTACHMENT,
+	ACT_NEXT_FIELD,
+	ACT_PREV_FIELD,
+	ACT_SUBMIT,
+	ACT_LOG_IN,
+	ACT_SWITCH_ACCOUNT,
+	ACT_LOG_OUT,
 	ACT_COUNT,
 };
 
@@ -74,7 +86,7 @@ const char *keys_action_name(enum ui_action a);
 const char *keys_action_note(enum ui_action a, enum ui_screen s);
 /* ACT_NONE if name is no action. */
 enum ui_action keys_action_by_name(const char *name);
-/* "folders", "index", "pager", "help", "stats", "compose". */
+/* "folders", "index", "pager", "help", "stats", "compose", "login". */
 const char *keys_screen_name(enum ui_screen s);
 
 /* The action bound to key on screen, ACT_NONE if none. */

@@ -19,7 +19,16 @@ static void reserve(struct lineedit *le, size_t extra)
 	size_t cap = le->cap ? le->cap : 64;
 	while (cap < le->len + extra + 1)
 		cap *= 2;
-	le->text = xrealloc(le->text, cap);
+	if (le->secret && le->text != NULL) {
+		/* realloc may leave the old bytes behind in freed memory. */
+		char *text = xmalloc(cap);
+		memcpy(text, le->text, le->len + 1);
+		explicit_bzero(le->text, le->cap);
+		free(le->text);
+		le->text = text;
+	} else {
+		le->text = xrealloc(le->text, cap);
+	}
 	le->cap = cap;
 }
 

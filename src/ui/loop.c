@@ -42,6 +42,8 @@ int loop_signals_init(struct err *e)
 	int fds[2];
 	struct sigaction sa;
 
+	if (sig_rd >= 0)
+		return 0;
 	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
 		return err_set(e, ERR_INTERNAL, "cannot create the signal pipe: %s", strerror(errno));
 	sig_rd = fds[0];

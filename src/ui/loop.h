@@ -20,7 +20,9 @@ struct loop_ops {
 };
 
 /* Creates the self-pipe and routes SIGWINCH, SIGTERM and SIGINT into it.
- * Call after initscr so ncurses' own SIGWINCH handler is replaced. */
+ * Call after initscr so ncurses' own SIGWINCH handler is replaced. Once
+ * set up, calling it again does nothing (the first-run screen hands the
+ * terminal to the client as it is). */
 int loop_signals_init(struct err *e);
 /* Restores the previous handlers and closes the pipe. */
 void loop_signals_restore(void);
@@ -31,7 +33,9 @@ void loop_timer_at(uint64_t at_us, void (*fn)(void *), void *ctx);
 void loop_timer_cancel(void (*fn)(void *), void *ctx);
 
 /* Runs until ops->done; the nfds descriptors of fds (at most LOOP_FDS_MAX;
- * -1 entries are skipped) are polled for ops->replies. */
+ * -1 entries are skipped) are polled for ops->replies. fds is read again
+ * each turn, so the caller may change its entries (a worker started or
+ * stopped) from the callbacks. */
 #define LOOP_FDS_MAX 4
 void loop_run(const struct loop_ops *ops, void *ctx, const int *fds, size_t nfds);
 

@@ -12,6 +12,9 @@
 #include "ui/ui_internal.h"
 #include "util/clock.h"
 
+/* A note younger than this is not replaced by a new-mail sentence. */
+#define NOTE_FRESH_US 2000000
+
 void ui_newmail_start(struct ui *u)
 {
 	struct err e = { ERR_NONE, "" };
@@ -102,8 +105,11 @@ static void on_event(struct ui *u, const struct watch_note *n)
 	snprintf(u->new_mail, sizeof u->new_mail, "New mail in %s", shown);
 	free(shown);
 	u->new_mail_us = clock_mono_us();
-	/* An error on the message line matters more than a sender's name. */
-	if (!u->note_error || u->note[0] == '\0') {
+	/* An error on the message line matters more than a sender's name, and
+	 * so does what the user's last action just said: the status bar has
+	 * the new-mail mark anyway. */
+	if (u->note[0] == '\0' ||
+	    (!u->note_error && clock_mono_us() - u->note_set_us > NOTE_FRESH_US)) {
 		if (last != NULL)
 			ui_note(u, 0, "New mail in %s from %s: %s", n->folder_shown,
 				last->from[0] ? last->from : "(unknown sender)",

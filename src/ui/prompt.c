@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mail/safe_text.h"
 #include "ui/draw.h"
@@ -32,6 +33,7 @@ void ui_prompt_text(struct ui *u, const struct ui_prompt_spec *spec, const char 
 	p->yesno = 0;
 	p->spec = *spec;
 	lineedit_init(&p->line, initial);
+	p->line.secret = spec->secret;
 	va_start(ap, fmt);
 	set_question(p, fmt, ap);
 	va_end(ap);
@@ -48,6 +50,22 @@ void ui_prompt_yesno(struct ui *u, void (*yes)(struct ui *u, void *ctx), void *c
 	p->active = 1;
 	p->yesno = 1;
 	p->spec = (struct ui_prompt_spec){ .yes = yes, .ctx = ctx };
+	lineedit_init(&p->line, NULL);
+	va_start(ap, fmt);
+	set_question(p, fmt, ap);
+	va_end(ap);
+	u->dirty = 1;
+}
+
+void ui_prompt_choice(struct ui *u, const struct ui_prompt_spec *spec, const char *fmt, ...)
+{
+	struct ui_prompt *p = &u->prompt;
+	va_list ap;
+
+	ui_prompt_close(u);
+	p->active = 1;
+	p->yesno = 1;
+	p->spec = *spec;
 	lineedit_init(&p->line, NULL);
 	va_start(ap, fmt);
 	set_question(p, fmt, ap);
@@ -78,7 +96,12 @@ int ui_prompt_key(struct ui *u, int key)
 	u->dirty = 1;
 	if (p->yesno) {
 		ui_prompt_close(u);
-		if (key == 'y' || key == 'Y') {
+		if (spec.key != NULL) {
+			if (key == KEY_CTRL('G') || key == 27)
+				ui_note(u, 0, "Not done.");
+			else
+				spec.key(u, key, spec.ctx);
+		} else if (key == 'y' || key == 'Y') {
 			if (spec.yes != NULL)
 				spec.yes(u, spec.ctx);
 		} else {
@@ -94,6 +117,8 @@ int ui_prompt_key(struct ui *u, int key)
 		ui_prompt_close(u);
 		if (spec.done != NULL)
 			spec.done(u, answer != NULL ? answer : "", spec.ctx);
+		if (spec.secret && answer != NULL)
+			explicit_bzero(answer, strlen(answer));
 		free(answer);
 		break;
 	}
@@ -124,7 +149,8 @@ void ui_prompt_draw(struct ui *u)
 	clrtoeol();
 	x = draw_text(y, 0, COLS, p->question, draw_attr(ROLE_NORMAL));
 	if (p->yesno) {
-		x += draw_text(y, x, COLS - x, " (y/n) ", draw_attr(ROLE_NORMAL));
+		x += draw_text(y, x, COLS - x, p->spec.key != NULL ? " " : " (y/n) ",
+			       draw_attr(ROLE_NORMAL));
 		cx = x;
 	} else {
 		x += draw_text(y, x, COLS - x, " ", draw_attr(ROLE_NORMAL));

@@ -1,11 +1,15 @@
 /* The folder list: the account, then its folders (INBOX and the special
- * folders first, as the worker sorted them) with unread and total counts. */
+ * folders first, as the worker sorted them) with unread and total counts,
+ * as the CONNECT request's replies bring them. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/folders.h"
+#include "mail/safe_text.h"
 #include "ui/draw.h"
 #include "ui/ui_internal.h"
+#include "util/xalloc.h"
 
 static const unsigned role_flags[] = { IMAP_FOLDER_DRAFTS, IMAP_FOLDER_SENT, IMAP_FOLDER_JUNK,
 				       IMAP_FOLDER_TRASH, IMAP_FOLDER_ARCHIVE };
@@ -128,5 +132,58 @@ int screen_folders_action(struct ui *u, enum ui_action a)
 		return 1;
 	default:
 		return 0;
+	}
+}
+
+static void set_folders(struct ui *u, const struct imap_folder *f, size_t n)
+{
+	char *keep = u->folder_cursor < u->nfolders
+			     ? xstrdup(u->folders[u->folder_cursor].name) : NULL;
+
+	for (size_t i = 0; i < u->nfolders; i++) {
+		free(u->folders[i].name);
+		free(u->folders[i].display);
+	}
+	free(u->folders);
+	u->folders = xcalloc(n ? n : 1, sizeof *u->folders);
+	u->nfolders = n;
+	u->folder_cursor = 0;
+	for (size_t i = 0; i < n; i++) {
+		u->folders[i].name = xstrdup(f[i].name);
+		u->folders[i].display = safe_text_terminal(f[i].display, 0);
+		u->folders[i].flags = f[i].flags;
+		if (keep != NULL && strcmp(keep, f[i].name) == 0)
+			u->folder_cursor = i;
+	}
+	free(keep);
+}
+
+void screen_folders_connect_reply(struct ui *u, struct worker_reply *r)
+{
+	switch (r->kind) {
+	case WORKER_FOLDERS:
+		set_folders(u, r->folders, r->nfolders);
+		break;
+	case WORKER_FOLDER_STATUS:
+		if (r->index < u->nfolders) {
+			u->folders[r->index].counted = r->status_ok ? 1 : -1;
+			u->folders[r->index].messages = r->messages;
+			u->folders[r->index].unseen = r->unseen;
+		}
+		break;
+	case WORKER_DONE:
+		u->connect_id = 0;
+		u->connected = 1;
+		break;
+	case WORKER_ERROR:
+		u->connect_id = 0;
+		ui_note(u, 1, "%s", r->err.msg);
+		break;
+	case WORKER_CANCELLED:
+		u->connect_id = 0;
+		ui_note(u, 0, "Connecting was cancelled; $ tries again.");
+		break;
+	default:
+		break;
 	}
 }

@@ -1,6 +1,7 @@
-/* The index: one row per message of the open folder, oldest first, with
- * flags, date, sender, size, attachment mark and subject; the cursor stays on
- * its message while batches arrive and messages go. */
+/* The index: one row per message of the open folder, oldest first unless
+ * sorted otherwise, with flags, date, sender, size, attachment mark, the
+ * thread tree in thread order, and subject; the cursor stays on its message
+ * while batches arrive and messages go. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +63,10 @@ static void keep_visible(struct ui *u, size_t rows)
 		u->top = n > rows ? n - rows : 0;
 }
 
-static void draw_message(struct ui *u, int y, const struct msg_summary *m, int cursor)
+static void draw_message(struct ui *u, int y, size_t pos, const struct msg_summary *m,
+			 int cursor)
 {
+	char tree[128];
 	char flags[5], date[24], size[16];
 	int x = 1, from_w, w = COLS;
 	attr_t attr = A_NORMAL;
@@ -101,6 +104,10 @@ static void draw_message(struct ui *u, int y, const struct msg_summary *m, int c
 	}
 	draw_text(y, x, 1, m->has_attachment ? "@" : " ", attr);
 	x += 2;
+	/* Thread order: the tree before the subject, in ASCII where the
+	 * terminal's locale has no box drawing characters. */
+	if (x < w && msgview_tree(u->view, pos, MB_CUR_MAX == 1, tree, sizeof tree) > 0)
+		x += draw_text(y, x, w - x, tree, attr);
 	if (x < w)
 		draw_text(y, x, w - x, m->subject, attr);
 }
@@ -120,7 +127,7 @@ void screen_index_draw(struct ui *u)
 	keep_visible(u, (size_t)rows);
 	for (int i = 0; i < rows && u->top + (size_t)i < n; i++) {
 		size_t pos = u->top + (size_t)i;
-		draw_message(u, 1 + i, msgview_at(u->view, u->msgs, pos), pos == u->cursor);
+		draw_message(u, 1 + i, pos, msgview_at(u->view, u->msgs, pos), pos == u->cursor);
 	}
 }
 
@@ -137,6 +144,9 @@ static void limit_done(struct ui *u, const char *answer, void *ctx)
 		ui_note(u, 1, "%s", e.msg);
 		return;
 	}
+	/* "all" shows all: a server search ends with the limit. */
+	if (msgview_limit(u->view) == NULL)
+		ui_search_clear(u);
 	msgview_update(u->view, u->msgs);
 	/* The cursor stays on its message when it still matches, else on the
 	 * next one shown. */
@@ -211,6 +221,17 @@ int screen_index_action(struct ui *u, enum ui_action a)
 		return 1;
 	case ACT_LIMIT:
 		screen_index_limit(u);
+		return 1;
+	case ACT_SAVE_MESSAGE:
+	case ACT_COPY_MESSAGE:
+		ui_move_ask(u, m, a == ACT_COPY_MESSAGE);
+		return 1;
+	case ACT_SEARCH:
+		ui_search_ask(u);
+		return 1;
+	case ACT_SORT:
+	case ACT_SORT_REVERSE:
+		ui_sort_ask(u, a == ACT_SORT_REVERSE);
 		return 1;
 	case ACT_FLAG:
 		ui_toggle_flag(u, m, MSG_FLAGGED);

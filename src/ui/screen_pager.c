@@ -211,6 +211,7 @@ void screen_pager_open(struct ui *u)
 	screen_pager_clear(u);
 	req = worker_req_new(WORKER_REQ_FETCH, u->folder, &m->uid, 1);
 	u->fetch_uid = m->uid;
+	u->fetch_for = ACT_NONE;
 	u->fetch_done = u->fetch_total = 0;
 	u->fetch_id = ui_post(u, req, m->uid);
 	u->screen = SCREEN_PAGER;
@@ -345,6 +346,10 @@ int screen_pager_action(struct ui *u, enum ui_action a)
 		return 1;
 	case ACT_SAVE_ATTACHMENTS:
 		ui_save_attachments(u);
+		return 1;
+	case ACT_SAVE_MESSAGE:
+	case ACT_COPY_MESSAGE:
+		ui_move_ask(u, m, a == ACT_COPY_MESSAGE);
 		return 1;
 	case ACT_OPEN_ATTACHMENT:
 		ui_open_attachment(u);

@@ -24,6 +24,7 @@ static const enum ui_action hint_actions[SCREEN_COUNT][8] = {
 	[SCREEN_STATS] = { ACT_BACK, ACT_DOWN, ACT_UP, ACT_REFRESH, ACT_HELP },
 	[SCREEN_COMPOSE] = { ACT_SEND, ACT_EDIT_BODY, ACT_ATTACH, ACT_EDIT_TO, ACT_EDIT_SUBJECT,
 			     ACT_POSTPONE, ACT_BACK, ACT_HELP },
+	[SCREEN_LOGIN] = { ACT_NEXT_FIELD, ACT_SUBMIT, ACT_LOG_IN, ACT_QUIT, ACT_HELP },
 };
 
 void status_hints(enum ui_screen s, char *buf, size_t size)
@@ -103,6 +104,14 @@ static void draw_status_bar(struct ui *u)
 		if (msgview_limit(u->view) != NULL)
 			strbuf_printf(&left, " | limit: %s, %zu shown", msgview_limit(u->view),
 				      msgview_count(u->view, u->msgs));
+		if (msgview_search(u->view) != NULL)
+			strbuf_printf(&left, " | search: %s, %zu shown", msgview_search(u->view),
+				      msgview_count(u->view, u->msgs));
+		int reverse;
+		enum msgsort_key sort = msgview_sort(u->view, &reverse);
+		if (sort != MSGSORT_DATE || reverse)
+			strbuf_printf(&left, " | sorted by %s%s", reverse ? "reverse " : "",
+				      msgsort_name(sort));
 		if (u->screen == SCREEN_PAGER && u->pager_uid != 0 && n > 0)
 			strbuf_printf(&left, " | %zu/%zu", u->cursor + 1,
 				      msgview_count(u->view, u->msgs));
@@ -135,7 +144,8 @@ static void draw_message_line(struct ui *u)
 	clrtoeol();
 	if (keys_of_action(u->screen, ACT_CANCEL, &cancel_key, 1) > 0)
 		keys_name(cancel_key, cancel, sizeof cancel);
-	if (u->note[0] != '\0' && (u->note_error || (u->open_id == 0 && u->fetch_id == 0))) {
+	if (u->note[0] != '\0' &&
+	    (u->note_error || (u->open_id == 0 && u->fetch_id == 0 && u->search_id == 0))) {
 		draw_text(y, 0, COLS, u->note, draw_attr(u->note_error ? ROLE_ERROR : ROLE_NORMAL));
 		return;
 	}
@@ -155,6 +165,8 @@ static void draw_message_line(struct ui *u)
 				 cancel[0] ? ", " : "", cancel, cancel[0] ? " cancels" : "");
 		else
 			snprintf(buf, sizeof buf, "Fetching the message...");
+	} else if (ui_search_progress(u, buf, sizeof buf)) {
+		/* buf says what the search does */
 	} else if (u->connect_id != 0) {
 		snprintf(buf, sizeof buf, "%s", u->op);
 	} else if (ui_compose_busy(u) != NULL) {

@@ -16,6 +16,7 @@
 #include "mail/safe_text.h"
 #include "ui/draw.h"
 #include "ui/loop.h"
+#include "ui/screen_login.h"
 #include "ui/ui_config.h"
 #include "ui/ui_internal.h"
 #include "util/clock.h"
@@ -51,7 +52,8 @@ void ui_note(struct ui *u, int error, const char *fmt, ...)
 	snprintf(u->note, sizeof u->note, "%s", safe);
 	free(safe);
 	u->note_error = error;
-	u->note_until_us = error ? 0 : clock_mono_us() + NOTE_US;
+	u->note_set_us = clock_mono_us();
+	u->note_until_us = error ? 0 : u->note_set_us + NOTE_US;
 	if (!error)
 		loop_timer_at(u->note_until_us, note_expired, u);
 	u->dirty = 1;
@@ -136,6 +138,7 @@ void ui_open_folder(struct ui *u, const char *name, const char *display)
 	if (u->newer_id != 0)
 		worker_cancel(u->worker, u->newer_id);
 	u->fetch_id = 0;
+	u->fetch_for = ACT_NONE;
 	u->newer_id = 0;
 	u->newer_again = 0;
 	screen_pager_clear(u);
@@ -143,8 +146,10 @@ void ui_open_folder(struct ui *u, const char *name, const char *display)
 	u->msgs = msglist_new();
 	/* As in mutt, a limit belongs to the folder it was set in; loading the
 	 * same folder again keeps it. */
-	if (u->folder == NULL || strcmp(u->folder, name) != 0)
+	if (u->folder == NULL || strcmp(u->folder, name) != 0) {
 		msgview_set_limit(u->view, NULL, NULL);
+		ui_search_clear(u);
+	}
 	msgview_update(u->view, u->msgs);
 	free(u->folder);
 	free(u->folder_display);
@@ -189,132 +194,6 @@ void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag)
 		ui_change_flags(u, m, flag, !(m->flags & flag));
 }
 
-/* The answer y to "delete for good?": the message asked about, if it is
- * still in the open folder. */
-static void expunge_confirmed(struct ui *u, void *ctx)
-{
-	(void)ctx;
-	ssize_t pos = u->msgs != NULL ? msglist_find(u->msgs, u->confirm_uid) : -1;
-	struct msg_summary *m = pos >= 0 ? msglist_at(u->msgs, (size_t)pos) : NULL;
-
-	if (m == NULL || m->mark || u->folder == NULL)
-		return;
-	m->mark = 1;
-	ui_post(u, worker_req_new(WORKER_REQ_EXPUNGE, u->folder, &m->uid, 1), m->uid);
-	ui_note(u, 0, "Deleting...");
-	if (u->screen == SCREEN_PAGER) {
-		u->screen = SCREEN_INDEX;
-		u->dirty = 1;
-	}
-}
-
-static void last_move_clear(struct ui *u)
-{
-	free(u->last_move.from);
-	free(u->last_move.to);
-	memset(&u->last_move, 0, sizeof u->last_move);
-}
-
-void ui_undo(struct ui *u)
-{
-	struct ui_last_move *lm = &u->last_move;
-	struct worker_req *req;
-	struct ui_folder *f;
-
-	if (lm->from == NULL) {
-		ui_note(u, 0, "Nothing to undo.");
-		return;
-	}
-	if (lm->uid == 0) {
-		f = ui_folder_find(u, lm->to);
-		ui_note(u, 1, "Cannot undo: the server did not say where the message went in %s "
-			      "(no UIDPLUS).", f != NULL ? f->display : lm->to);
-		last_move_clear(u);
-		return;
-	}
-	req = worker_req_new(WORKER_REQ_MOVE, lm->to, &lm->uid, 1);
-	req->dest = xstrdup(lm->from);
-	uint64_t id = ui_post(u, req, lm->uid);
-	for (size_t i = 0; i < u->npending; i++)
-		if (u->pending[i].id == id)
-			u->pending[i].undo = 1;
-	last_move_clear(u);
-	ui_note(u, 0, "Undoing...");
-}
-
-int ui_delete(struct ui *u, struct msg_summary *m)
-{
-	struct ui_folder *f = ui_folder_find(u, u->folder);
-
-	if (m->mark)
-		return 0;
-	if (f != NULL && (f->flags & IMAP_FOLDER_TRASH)) {
-		/* Inside Trash nothing is left to move it to: deleting is for good,
-		 * so it is asked first. */
-		u->confirm_uid = m->uid;
-		ui_prompt_yesno(u, expunge_confirmed, NULL, "Delete \"%s\" from %s for good?",
-				m->subject != NULL ? m->subject : "", f->display);
-		return 0;
-	}
-	m->mark = 1;
-	ui_post(u, worker_req_new(WORKER_REQ_MOVE, u->folder, &m->uid, 1), m->uid);
-	u->dirty = 1;
-	return 1;
-}
-
-static void set_folders(struct ui *u, const struct imap_folder *f, size_t n)
-{
-	char *keep = u->folder_cursor < u->nfolders
-			     ? xstrdup(u->folders[u->folder_cursor].name) : NULL;
-
-	for (size_t i = 0; i < u->nfolders; i++) {
-		free(u->folders[i].name);
-		free(u->folders[i].display);
-	}
-	free(u->folders);
-	u->folders = xcalloc(n ? n : 1, sizeof *u->folders);
-	u->nfolders = n;
-	u->folder_cursor = 0;
-	for (size_t i = 0; i < n; i++) {
-		u->folders[i].name = xstrdup(f[i].name);
-		u->folders[i].display = safe_text_terminal(f[i].display, 0);
-		u->folders[i].flags = f[i].flags;
-		if (keep != NULL && strcmp(keep, f[i].name) == 0)
-			u->folder_cursor = i;
-	}
-	free(keep);
-}
-
-static void connect_reply(struct ui *u, struct worker_reply *r)
-{
-	switch (r->kind) {
-	case WORKER_FOLDERS:
-		set_folders(u, r->folders, r->nfolders);
-		break;
-	case WORKER_FOLDER_STATUS:
-		if (r->index < u->nfolders) {
-			u->folders[r->index].counted = r->status_ok ? 1 : -1;
-			u->folders[r->index].messages = r->messages;
-			u->folders[r->index].unseen = r->unseen;
-		}
-		break;
-	case WORKER_DONE:
-		u->connect_id = 0;
-		u->connected = 1;
-		break;
-	case WORKER_ERROR:
-		u->connect_id = 0;
-		ui_note(u, 1, "%s", r->err.msg);
-		break;
-	case WORKER_CANCELLED:
-		u->connect_id = 0;
-		ui_note(u, 0, "Connecting was cancelled; $ tries again.");
-		break;
-	default:
-		break;
-	}
-}
-
 /* Keeps the folder list's counts in step with what the index shows. */
 void ui_update_folder_counts(struct ui *u)
 {
@@ -343,7 +222,9 @@ static void open_reply(struct ui *u, struct worker_reply *r)
 		screen_index_follow(u);
 		break;
 	case WORKER_RESET:
-		/* The cached index was of a folder that no longer exists. */
+		/* The cached index was of a folder that no longer exists, and
+		 * the UIDs a search found went with it. */
+		ui_search_clear(u);
 		msglist_free(u->msgs);
 		u->msgs = msglist_new();
 		screen_index_follow(u);
@@ -439,76 +320,6 @@ static void fetch_reply(struct ui *u, struct worker_reply *r)
 	}
 }
 
-/* A flag change or a move in the open folder, answered. */
-static void change_reply(struct ui *u, const struct ui_pending *p, struct worker_reply *r)
-{
-	int here = u->folder != NULL && p->folder != NULL && strcmp(u->folder, p->folder) == 0;
-	ssize_t pos = here ? msglist_find(u->msgs, p->uid) : -1;
-	struct msg_summary *m = pos >= 0 ? msglist_at(u->msgs, (size_t)pos) : NULL;
-	struct ui_folder *src, *dst;
-
-	if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_EXPUNGE) {
-		src = ui_folder_find(u, p->folder);
-		if (m != NULL) {
-			int unread = !(m->flags & MSG_SEEN);
-			msglist_remove(u->msgs, p->uid);
-			screen_index_follow(u);
-			if (src != NULL && src->counted > 0 && src->messages > 0) {
-				src->messages--;
-				src->unseen -= unread && src->unseen > 0;
-			}
-		}
-		ui_note(u, 0, "Deleted for good.");
-	} else if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_MOVE) {
-		src = ui_folder_find(u, p->folder);
-		dst = ui_folder_find(u, r->dest);
-		if (m != NULL) {
-			int unread = !(m->flags & MSG_SEEN);
-			msglist_remove(u->msgs, p->uid);
-			screen_index_follow(u);
-			if (src != NULL && src->counted > 0 && src->messages > 0) {
-				src->messages--;
-				src->unseen -= unread && src->unseen > 0;
-			}
-			if (dst != NULL && dst->counted > 0) {
-				dst->messages++;
-				dst->unseen += unread;
-			}
-		}
-		if (p->undo) {
-			ui_note(u, 0, "Moved back to %s.", dst != NULL ? dst->display : r->dest);
-			/* Back under a new UID: the open folder loads it as new mail. */
-			if (u->folder != NULL && strcmp(u->folder, r->dest) == 0)
-				ui_newmail_load(u);
-		} else {
-			char key[16] = "";
-			int k;
-			last_move_clear(u);
-			u->last_move.from = xstrdup(p->folder);
-			u->last_move.to = xstrdup(r->dest);
-			u->last_move.uid = r->dest_uid;
-			if (keys_of_action(u->screen, ACT_UNDO, &k, 1) > 0)
-				keys_name(k, key, sizeof key);
-			ui_note(u, 0, "Moved to %s.%s%s%s", dst != NULL ? dst->display : r->dest,
-				key[0] ? " " : "", key, key[0] ? " undoes it." : "");
-		}
-	} else if (r->kind == WORKER_DONE) {
-		ui_update_folder_counts(u);
-	} else if (r->kind == WORKER_ERROR || r->kind == WORKER_CANCELLED) {
-		if (m != NULL && (p->kind == WORKER_REQ_MOVE || p->kind == WORKER_REQ_EXPUNGE))
-			m->mark = 0;
-		if (m != NULL && p->kind == WORKER_REQ_FLAGS) {
-			if (p->add)
-				m->flags &= (uint16_t)~p->flags;
-			else
-				m->flags |= (uint16_t)p->flags;
-		}
-		if (r->kind == WORKER_ERROR)
-			ui_note(u, 1, "%s", r->err.msg);
-	}
-	u->dirty = 1;
-}
-
 static void on_reply(struct ui *u, struct worker_reply *r)
 {
 	struct ui_pending *p = pending_find(u, r->id);
@@ -518,7 +329,7 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 		switch (p->kind) {
 		case WORKER_REQ_CONNECT:
 			if (r->id == u->connect_id)
-				connect_reply(u, r);
+				screen_folders_connect_reply(u, r);
 			break;
 		case WORKER_REQ_OPEN:
 			/* Replies of a load the user left behind are dropped. */
@@ -535,15 +346,21 @@ static void on_reply(struct ui *u, struct worker_reply *r)
 			break;
 		case WORKER_REQ_FLAGS:
 		case WORKER_REQ_MOVE:
+		case WORKER_REQ_COPY:
 		case WORKER_REQ_EXPUNGE:
 			if (final)
-				change_reply(u, p, r);
+				ui_change_reply(u, p, r);
+			break;
+		case WORKER_REQ_SEARCH:
+			if (r->id == u->search_id)
+				ui_search_reply(u, r);
 			break;
 		case WORKER_REQ_SEND:
 		case WORKER_REQ_POSTPONE:
 			ui_compose_reply(u, r);
 			break;
 		case WORKER_REQ_LOGOUT:
+		case WORKER_REQ_CHECK:
 			break;
 		}
 		if (final)
@@ -565,7 +382,7 @@ static void loop_replies(void *ctx)
 
 static int busy(struct ui *u)
 {
-	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0 ||
+	return u->connect_id != 0 || u->open_id != 0 || u->fetch_id != 0 || u->search_id != 0 ||
 	       ui_compose_busy(u) != NULL;
 }
 
@@ -581,6 +398,8 @@ static void cancel_running(struct ui *u)
 		worker_cancel(u->worker, u->open_id);
 	if (u->fetch_id != 0)
 		worker_cancel(u->worker, u->fetch_id);
+	if (u->search_id != 0)
+		worker_cancel(u->worker, u->search_id);
 	if (u->compose != NULL && u->compose->busy_id != 0)
 		worker_cancel(u->worker, u->compose->busy_id);
 	ui_note(u, 0, "Cancelling...");
@@ -633,6 +452,8 @@ static void loop_key(void *ctx, int key)
 		handled = screen_stats_action(u, a);
 		break;
 	case ACT_CANCEL: cancel_running(u); return;
+	case ACT_SWITCH_ACCOUNT: ui_account_switch(u); return;
+	case ACT_LOG_OUT: ui_account_log_out(u); return;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		u->dirty = 1;
@@ -647,6 +468,7 @@ static void loop_key(void *ctx, int key)
 		case SCREEN_HELP: handled = screen_help_action(u, a); break;
 		case SCREEN_STATS: handled = screen_stats_action(u, a); break;
 		case SCREEN_COMPOSE: handled = screen_compose_action(u, a); break;
+		case SCREEN_LOGIN:
 		case SCREEN_COUNT: break;
 		}
 	}
@@ -691,6 +513,7 @@ static void loop_redraw(void *ctx)
 	case SCREEN_HELP: screen_help_draw(u); break;
 	case SCREEN_STATS: screen_stats_draw(u); break;
 	case SCREEN_COMPOSE: screen_compose_draw(u); break;
+	case SCREEN_LOGIN:
 	case SCREEN_COUNT: break;
 	}
 	status_draw(u);
@@ -729,7 +552,8 @@ static void ui_free_state(struct ui *u)
 	lineedit_free(&u->prompt.line);
 	ui_compose_close(u);
 	addrbook_free(u->addrbook);
-	last_move_clear(u);
+	ui_last_move_clear(u);
+	free(u->search_text);
 	screen_pager_clear(u);
 	screen_stats_free(u);
 	msglist_free(u->msgs);
@@ -740,9 +564,10 @@ static void ui_free_state(struct ui *u)
 	free(u->account_name);
 }
 
-static int start_screen(struct err *e)
+int ui_start_screen(struct err *e)
 {
-	if (initscr() == NULL)
+	/* The first-run screen may have taken the terminal already. */
+	if (stdscr == NULL && initscr() == NULL)
 		return err_set(e, ERR_INTERNAL, "cannot set up the terminal");
 	cbreak();
 	noecho();
@@ -758,10 +583,10 @@ static int start_screen(struct err *e)
 int ui_main(const char *config_path, const char *account)
 {
 	struct ui u;
-	struct app *a;
+	struct app *a, *next;
 	struct err e = { ERR_NONE, "" };
 	char *label;
-	int stuck, fds[2];
+	int rc, stuck, fds[2];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "skua: the full-screen client needs a terminal; give a command "
@@ -770,14 +595,29 @@ int ui_main(const char *config_path, const char *account)
 	}
 	/* The app outlives this function if the worker cannot be stopped. */
 	a = xcalloc(1, sizeof *a);
-	if (app_open(a, config_path, account, &e) != 0) {
-		fprintf(stderr, "skua: %s\n", e.msg);
+	rc = app_open(a, config_path, account, &e);
+	if (rc == CONFIG_MISSING)
+		rc = ui_first_run(a, config_path, account, &e);
+	if (rc != 0) {
 		free(a);
+		if (rc > 0)
+			return 0;
+		fprintf(stderr, "skua: %s\n", e.msg);
 		return e.code != ERR_NONE ? (int)e.code : ERR_CONFIG;
 	}
-	for (size_t i = 0; i < a->config.nwarnings; i++)
+start:
+	/* Not over the screen of the first run or of a switched-from account. */
+	for (size_t i = 0; stdscr == NULL && i < a->config.nwarnings; i++)
 		fprintf(stderr, "skua: warning: %s\n", a->config.warnings[i]);
+	/* Each account's start reads the file again: its lines replace the
+	 * last account's. */
+	keys_reset();
+	draw_reset_colors();
 	if (ui_config_apply(&a->config, &e) != 0) {
+		if (stdscr != NULL && !isendwin()) {
+			loop_signals_restore();
+			endwin();
+		}
 		fprintf(stderr, "skua: %s\n", e.msg);
 		app_close(a);
 		free(a);
@@ -804,7 +644,7 @@ int ui_main(const char *config_path, const char *account)
 	u.addrbook = addrbook_load(label);
 	free(label);
 	u.worker = worker_new_account(a, &e);
-	if (u.worker == NULL || start_screen(&e) != 0) {
+	if (u.worker == NULL || ui_start_screen(&e) != 0) {
 		if (!isendwin())
 			endwin();
 		fprintf(stderr, "skua: %s\n", e.msg);
@@ -821,8 +661,12 @@ int ui_main(const char *config_path, const char *account)
 	fds[0] = worker_fd(u.worker);
 	fds[1] = u.watch != NULL ? watch_thread_fd(u.watch) : -1;
 	loop_run(&ui_loop_ops, &u, fds, 2);
-	loop_signals_restore();
-	endwin();
+	if (!u.switch_ready && u.login_path == NULL) {
+		loop_signals_restore();
+		endwin();
+	}
+	/* Switching and logging out are refused while a message is being
+	 * written (account_switch.c), so only a quit has one to keep. */
 	label = ui_compose_save_dead(&u);
 	if (label != NULL)
 		fprintf(stderr, "skua: the message being written was kept in %s\n", label);
@@ -836,10 +680,26 @@ int ui_main(const char *config_path, const char *account)
 		worker_free(u.worker);
 		watch_thread_free(u.watch);
 	}
+	next = u.switch_ready ? u.next_app : NULL;
+	if (next == NULL && u.next_app != NULL)
+		app_close(u.next_app);
+	if (next == NULL)
+		free(u.next_app);
 	ui_free_state(&u);
 	if (!stuck) {
 		app_close(a);
 		free(a);
+	}
+	/* The old account's worker and watcher have stopped: the same start
+	 * again, on the account switched to or logged in to. */
+	rc = u.login_path != NULL ? ui_log_in_after(&next, u.login_path, u.login_account, &e) : 0;
+	if (rc < 0) {
+		fprintf(stderr, "skua: %s\n", e.msg);
+		return e.code != ERR_NONE ? (int)e.code : ERR_CONFIG;
+	}
+	if (next != NULL) {
+		a = next;
+		goto start;
 	}
 	return 0;
 }

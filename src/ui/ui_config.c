@@ -21,8 +21,10 @@ static char *parse_screens(const char *list, unsigned *mask)
 	*mask = 0;
 	for (char *w = strtok_r(copy, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save)) {
 		int s;
+		/* The login form takes letters as text: only a bind naming it
+		 * changes its keys. */
 		if (strcasecmp(w, "all") == 0) {
-			*mask |= (1u << SCREEN_COUNT) - 1;
+			*mask |= ((1u << SCREEN_COUNT) - 1) & ~(1u << SCREEN_LOGIN);
 			continue;
 		}
 		for (s = 0; s < SCREEN_COUNT; s++)

@@ -76,17 +76,21 @@ struct ui_prompt_spec {
 	void (*done)(struct ui *u, const char *answer, void *ctx);
 	/* Yes/no prompts: called on y; any other key answers no. */
 	void (*yes)(struct ui *u, void *ctx);
+	/* One-key prompts (ui_prompt_choice): called with the key pressed;
+	 * ^G and Esc close the prompt without a call. */
+	void (*key)(struct ui *u, int key, void *ctx);
 	/* Tab completion of the word after the last complete_sep (0: the whole
 	 * line); NULL: none. */
 	lineedit_candidate_fn complete;
 	char complete_sep;
+	int secret;             /* a password: drawn as '*', wiped after the answer */
 	void *ctx;              /* borrowed; must live until the answer */
 };
 
 /* The question open on the message line, if any. */
 struct ui_prompt {
 	int active;
-	int yesno;
+	int yesno;              /* one key answers it: y/n, or spec.key */
 	char question[256];     /* terminal-safe */
 	struct lineedit line;
 	struct ui_prompt_spec spec;
@@ -168,17 +172,30 @@ struct ui {
 	/* A question on the message line takes every key while it is open. */
 	struct ui_prompt prompt;
 	uint32_t confirm_uid;        /* the message a yes/no question is about */
+	uint32_t move_uid;           /* the message a "Move to folder" question is about */
+	int move_copy;               /* ... and whether it copies instead */
+	uint64_t search_id;          /* the server search running, 0 if none */
+	char *search_text;           /* what it searches for, as typed */
 	struct ui_last_move last_move;
 	size_t save_which;           /* the attachment being saved, or all */
 
 	/* Writing: the message on the compose screen, the addresses known. */
 	struct ui_compose *compose;  /* NULL when none is being written */
 	struct addrbook *addrbook;
+	/* Switching accounts (account_switch.c): the next account's app, opened
+	 * while this one runs; once its secret is had, switch_ready ends the
+	 * loop and ui_main starts the client again on it. */
+	struct app *next_app;
+	int switch_ready;
+	/* Logging out: the config file and account the login screen offers
+	 * once this account's connections are closed; ui_main frees them. */
+	char *login_path, *login_account;
 
 	/* The message line under the status bar. */
 	char note[512];              /* terminal-safe */
 	int note_error;
 	uint64_t note_until_us;      /* 0: until replaced */
+	uint64_t note_set_us;        /* when it was written (monotonic) */
 	char op[160];                /* what the worker is doing, terminal-safe */
 };
 
@@ -186,6 +203,9 @@ struct ui {
 int ui_body_rows(void);
 
 /* ui.c */
+/* Takes the terminal for the full-screen client (curses modes, colours, the
+ * signal pipe); once it has, calling it again only sets the modes again. */
+int ui_start_screen(struct err *e);
 void ui_note(struct ui *u, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Posts req and remembers it; returns its id. */
 uint64_t ui_post(struct ui *u, struct worker_req *req, uint32_t uid);
@@ -203,16 +223,39 @@ struct msg_summary *ui_current(struct ui *u);
 void ui_change_flags(struct ui *u, struct msg_summary *m, unsigned flags, int add);
 /* Flips one flag of the message (ignores NULL), as the flag and new keys do. */
 void ui_toggle_flag(struct ui *u, struct msg_summary *m, unsigned flag);
+
+/* move.c: moves, copies and their replies. */
 /* Moves the last moved message back where it was. */
 void ui_undo(struct ui *u);
+void ui_last_move_clear(struct ui *u);
 /* Moves the message to Trash and returns 1; inside Trash it asks whether to
  * delete the message for good instead and returns 0, as it does when the
  * message has a request running already. */
 int ui_delete(struct ui *u, struct msg_summary *m);
+/* Asks for a folder (Tab completes the names) and moves the message there,
+ * or copies it when copy is 1; a move can be undone. */
+void ui_move_ask(struct ui *u, struct msg_summary *m, int copy);
+/* The final reply to a FLAGS, MOVE, COPY or EXPUNGE request p. */
+void ui_change_reply(struct ui *u, const struct ui_pending *p, struct worker_reply *r);
+
+/* search.c: the server search of the open folder. */
+/* Asks for a text and searches the open folder on the server for it. */
+void ui_search_ask(struct ui *u);
+/* A reply to the running search. */
+void ui_search_reply(struct ui *u, struct worker_reply *r);
+/* Ends the search (and cancels one running): every message shows again. */
+void ui_search_clear(struct ui *u);
+/* The message line while a search runs; 0 when none does. */
+int ui_search_progress(struct ui *u, char *buf, size_t size);
+
+/* sort.c: asks for the index's order with one key (reversed if reverse). */
+void ui_sort_ask(struct ui *u, int reverse);
 
 /* Screens: draw the body rows, and handle an action (1 if handled). */
 void screen_folders_draw(struct ui *u);
 int screen_folders_action(struct ui *u, enum ui_action a);
+/* A reply to the CONNECT request: the folder list, its counts, the outcome. */
+void screen_folders_connect_reply(struct ui *u, struct worker_reply *r);
 void screen_index_draw(struct ui *u);
 int screen_index_action(struct ui *u, enum ui_action a);
 /* Keeps the cursor on cursor_uid after the list changed. */
@@ -258,6 +301,16 @@ void ui_save_attachments(struct ui *u);
 /* open_attachment.c: asks which attachment of the shown message (when
  * several) and opens it through its mailcap entry. */
 void ui_open_attachment(struct ui *u);
+/* account_switch.c: asks which account, opens it and gets its password;
+ * then the loop ends and ui_main runs the client on it. */
+void ui_account_switch(struct ui *u);
+/* Asks, then ends the loop: ui_main closes the account's connections and
+ * shows the login screen (ui_log_in_after). */
+void ui_account_log_out(struct ui *u);
+/* After a log-out (ui_main): the login screen over path, then *next is the
+ * app logged in to (NULL when the user quit). Frees path and account.
+ * Returns 0, or -1 with e set. */
+int ui_log_in_after(struct app **next, char *path, char *account, struct err *e);
 
 /* prompt.c: questions on the message line. A new prompt replaces an open
  * one. */
@@ -265,6 +318,9 @@ void ui_prompt_text(struct ui *u, const struct ui_prompt_spec *spec, const char 
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void ui_prompt_yesno(struct ui *u, void (*yes)(struct ui *u, void *ctx), void *ctx, const char *fmt,
 		     ...) __attribute__((format(printf, 4, 5)));
+/* One key answers: spec->key gets it. */
+void ui_prompt_choice(struct ui *u, const struct ui_prompt_spec *spec, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void ui_prompt_close(struct ui *u);
 /* Gives key to the open prompt; 0 if none is open. */
 int ui_prompt_key(struct ui *u, int key);

@@ -1,7 +1,11 @@
 /* The account worker against the test mail system: connect with folder
  * counts, open a folder streamed in batches with progress, fetch a message,
  * change flags, move to another folder and to Trash, refuse a missing UID,
- * cancel a running load and go on with a new connection, log out. */
+ * copy, search the server (body text, UTF-8, a text that tries to smuggle
+ * in search keys), cancel a running load and go on with a new connection,
+ * log out, test a login as the first-run screen does; a warm open, and a
+ * warm open cut short after its resync then run again, as the worker
+ * retries it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +20,7 @@
 #include <cmocka.h>
 
 #include "app/app.h"
+#include "app/folder_sync.h"
 #include "app/worker.h"
 #include "util/xalloc.h"
 
@@ -260,6 +265,69 @@ static void test_fetch_flags_move(void **state)
 	assert_int_equal(s.summaries, COUNT - 3);
 }
 
+static struct worker_reply *search(const char *f, const char *text, struct seen *s)
+{
+	struct worker_req *req = worker_req_new(WORKER_REQ_SEARCH, f, NULL, 0);
+
+	req->text = xstrdup(text);
+	return collect(worker_post(w, req), s);
+}
+
+/* Runs after test_fetch_flags_move, which left two messages in other. */
+static void test_copy_and_search(void **state)
+{
+	struct seen s;
+	struct worker_reply *r;
+	uint32_t uid = 8;
+	struct worker_req *req = worker_req_new(WORKER_REQ_COPY, folder, &uid, 1);
+	(void)state;
+
+	req->dest = xstrdup(other);
+	r = collect(worker_post(w, req), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_string_equal(r->dest, other);
+	worker_reply_free(r);
+	r = collect(post(WORKER_REQ_OPEN, other, NULL, 0), &s);
+	worker_reply_free(r);
+	assert_int_equal(s.summaries, 3);
+	r = collect(post(WORKER_REQ_OPEN, folder, NULL, 0), &s);
+	worker_reply_free(r);
+	assert_int_equal(s.summaries, COUNT - 3);
+
+	/* A word only in a body, in UTF-8, as UID 4 of other. */
+	assert_int_equal(run("printf 'From: a@example.org\nSubject: plain\nContent-Type: text/plain; "
+			     "charset=UTF-8\n\nthe zebrafinch sends Gr\303\274\303\237e\n' | "
+			     "%s save -u " USER " -m '%s'", env("MAILSYS_DOVEADM"), other), 0);
+	r = search(other, "Zebrafinch", &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_int_equal(r->nuids, 1);
+	assert_int_equal(r->uids[0], 4);
+	worker_reply_free(r);
+	r = search(other, "Grüße", &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_int_equal(r->nuids, 1);
+	assert_int_equal(r->uids[0], 4);
+	worker_reply_free(r);
+	/* Unescaped this would be TEXT "" OR ALL TEXT "": every message. */
+	r = search(other, "\" OR ALL TEXT \"", &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_int_equal(r->nuids, 0);
+	worker_reply_free(r);
+	r = search(other, "a\\\"b", &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_int_equal(r->nuids, 0);
+	worker_reply_free(r);
+	r = search(other, "x\r\nA1 DELETE INBOX", &s);
+	assert_int_equal(r->kind, WORKER_ERROR);
+	assert_int_equal(r->err.code, ERR_USAGE);
+	worker_reply_free(r);
+	/* The session is still good for the next request. */
+	r = search(other, "zebrafinch", &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	assert_int_equal(r->nuids, 1);
+	worker_reply_free(r);
+}
+
 static void test_flags_reach_the_server(void **state)
 {
 	struct worker_reply *r;
@@ -340,7 +408,37 @@ static void test_logout_then_reconnect(void **state)
 	r = collect(post(WORKER_REQ_OPEN, other, NULL, 0), &s);
 	assert_int_equal(r->kind, WORKER_DONE);
 	worker_reply_free(r);
-	assert_int_equal(s.summaries, 2);
+	/* Two moved, one copied, one saved by test_copy_and_search. */
+	assert_int_equal(s.summaries, 4);
+}
+
+/* The first-run screen's test: a good password logs in to both servers; a
+ * wrong one comes back as the server's refusal (ERR_AUTH), not as a
+ * network error. */
+static void test_check(void **state)
+{
+	struct worker_reply *r;
+	struct seen s;
+	struct app bad;
+	struct worker *good = w;
+	struct err e = { ERR_NONE, "" };
+	(void)state;
+
+	r = collect(post(WORKER_REQ_CHECK, NULL, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_DONE);
+	worker_reply_free(r);
+
+	assert_int_equal(app_open(&bad, cfg_path, NULL, &e), 0);
+	bad.secret = xstrdup("not the password");
+	w = worker_new_account(&bad, &e);
+	assert_non_null(w);
+	r = collect(post(WORKER_REQ_CHECK, NULL, NULL, 0), &s);
+	assert_int_equal(r->kind, WORKER_ERROR);
+	assert_int_equal(r->err.code, ERR_AUTH);
+	worker_reply_free(r);
+	worker_free(w);
+	w = good;
+	app_close(&bad);
 }
 
 /* Replies of a warm open, in the order they came. */
@@ -474,16 +572,127 @@ static void test_warm_open(void **state)
 	unlink(path);
 }
 
+/* A sync whose connection is cut once the resync reported a change. */
+struct cut {
+	struct imap_session *s;
+	int flags_seen;
+};
+
+static int cut_summary(const struct app_summary *m, void *ctx)
+{
+	(void)m;
+	(void)ctx;
+	return 0;
+}
+
+static void cut_vanished(uint32_t uid, void *ctx)
+{
+	(void)uid;
+	(void)ctx;
+}
+
+static void cut_flags(uint32_t uid, unsigned flags, void *ctx)
+{
+	struct cut *c = ctx;
+
+	(void)uid;
+	(void)flags;
+	c->flags_seen++;
+	if (c->s != NULL)
+		conn_cancel(imap_session_conn(c->s));
+}
+
+static const struct app_sync_ops cut_ops = {
+	.summary = cut_summary,
+	.vanished = cut_vanished,
+	.flags = cut_flags,
+};
+
+static int find_flagged(const struct store_msg *m, void *ctx)
+{
+	int *flagged = ctx;
+
+	if (m->uid == 2)
+		*flagged = (m->flags & MSG_FLAGGED) != 0;
+	return 0;
+}
+
+/* The worker runs an OPEN again on a new connection when the first one
+ * dies: the second run writes the flag change the first one had found. */
+static void test_sync_retry_keeps_flag_changes(void **state)
+{
+	char box[80], dbpath[300], *note = NULL;
+	struct err e = { 0 };
+	struct store *st;
+	struct app_sync *y;
+	struct cut c = { 0 };
+	int flagged = -1;
+	(void)state;
+
+	snprintf(box, sizeof box, "worker-%d-retry", (int)getpid());
+	snprintf(dbpath, sizeof dbpath, "%s/retry.db", cache_dir);
+	assert_int_equal(run("%s mailbox create -u " USER " '%s'", env("MAILSYS_DOVEADM"), box), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(run("printf 'Subject: retry %d\\r\\n\\r\\nx\\r\\n' | %s save -u " USER
+				     " -m '%s'", i, env("MAILSYS_DOVEADM"), box), 0);
+	st = store_open(dbpath, &note, &e);
+	assert_non_null(st);
+	free(note);
+
+	/* The first open fills the cache. */
+	y = app_sync_new(st, box, IMAP_RESYNC_AUTO);
+	app_sync_load(y, &cut_ops, &c);
+	c.s = app_imap_connect(&app, &e);
+	assert_non_null(c.s);
+	struct imap_session *first = c.s;
+	c.s = NULL;
+	assert_int_equal(app_sync_run(y, first, &cut_ops, &c, &e), 0);
+	imap_session_close(first);
+	app_sync_free(y);
+
+	/* Another client flags one and delivers one; the new one makes the
+	 * next open fetch after its resync, where its connection is cut. */
+	assert_int_equal(run("%s flags add -u " USER " '\\Flagged' mailbox '%s' uid 2",
+			     env("MAILSYS_DOVEADM"), box), 0);
+	assert_int_equal(run("printf 'Subject: retry new\\r\\n\\r\\nx\\r\\n' | %s save -u " USER
+			     " -m '%s'", env("MAILSYS_DOVEADM"), box), 0);
+	y = app_sync_new(st, box, IMAP_RESYNC_AUTO);
+	assert_int_equal(app_sync_load(y, &cut_ops, &c), 3);
+	c.s = app_imap_connect(&app, &e);
+	assert_non_null(c.s);
+	assert_int_not_equal(app_sync_run(y, c.s, &cut_ops, &c, &e), 0);
+	assert_int_equal(c.flags_seen, 1);
+	imap_session_close(c.s);
+
+	/* The retry on a new connection, with the same sync. */
+	c.s = NULL;
+	c.flags_seen = 0;
+	err_clear(&e);
+	struct imap_session *again = app_imap_connect(&app, &e);
+	assert_non_null(again);
+	assert_int_equal(app_sync_run(y, again, &cut_ops, &c, &e), 0);
+	imap_session_close(again);
+	app_sync_free(y);
+
+	assert_int_equal(store_folder_read(st, box, find_flagged, &flagged, &e), 0);
+	assert_int_equal(flagged, 1);
+	store_close(st);
+	run("%s mailbox delete -u " USER " '%s' >/dev/null 2>&1", env("MAILSYS_DOVEADM"), box);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_connect_lists_folders_with_counts),
 		cmocka_unit_test(test_open_streams_batches),
 		cmocka_unit_test(test_fetch_flags_move),
+		cmocka_unit_test(test_copy_and_search),
 		cmocka_unit_test(test_flags_reach_the_server),
 		cmocka_unit_test(test_cancel_a_running_load),
 		cmocka_unit_test(test_logout_then_reconnect),
+		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_warm_open),
+		cmocka_unit_test(test_sync_retry_keeps_flag_changes),
 	};
 
 	if (env("MAILSYS_IMAPS_PORT") == NULL || env("SKUA_MAILSYS_DIR") == NULL) {

@@ -2,8 +2,10 @@
 # The header cache of skua list: a warm list equals what the server says
 # (skua list --no-cache) after another client expunged messages, changed
 # flags and delivered new mail, on the QRESYNC, CONDSTORE-only and full
-# resync paths (forced by the resync setting); after the folder was deleted
-# and created again (new UIDVALIDITY); with a cache file of garbage; and
+# resync paths (forced by the resync setting); on a server that rebuilt its
+# index and counts modseqs anew under the same UIDVALIDITY; after the folder
+# was deleted and created again (new UIDVALIDITY); with a cache file of
+# garbage; and
 # after a kill -9 in the middle of a resync; and a message read twice is
 # downloaded once.
 . "${SKUA_TOP_SRCDIR:?}/tests/cli/lib.sh"
@@ -128,6 +130,27 @@ before=$(lines)
 expect_ok "a second read" "$SKUA" -F "$cfg" read "$folder" 1
 check "the second read comes from the cache" sh -c "! tail -n +$((before + 1)) '$log' | cut -f2 | grep -qx imap_fetch_body"
 check "and prints the same" cmp -s "$T/out" "$T/read1"
+
+# A server that rebuilt its index: Dovecot keeps a maildir's UIDs and
+# UIDVALIDITY (dovecot-uidlist) but counts modseqs anew, so HIGHESTMODSEQ
+# falls below the cached one and QRESYNC or CHANGEDSINCE alone would report
+# nothing: the expunges and flags were lost while the new mail showed.
+box="$MAILSYS_DIR/mail/${user#*@}/${user%@*}/.$folder"
+for mode in qresync condstore; do
+	write_config "$cfg" "$user"
+	sed "s/^\[general\]\$/[general]\nresync = $mode/" "$cfg" > "$T/c" && cat "$T/c" > "$cfg"
+	rm -f "$cache" "$cache-wal" "$cache-shm"
+	fresh_folder
+	fill 1 12
+	expect_ok "$mode, index rebuilt: a first list fills the cache" "$SKUA" -F "$cfg" list "$folder"
+	changes "rebuilt-$mode"
+	check "$mode, index rebuilt: the folder's maildir is where the test looks" test -d "$box"
+	rm -f "$box"/dovecot.index*
+	same "$mode, index rebuilt: the warm list is still the server's"
+	check "$mode, index rebuilt: 5 and 9 are gone" sh -c "! grep -Eq '^(5|9)	' '$T/warm'"
+	check "$mode, index rebuilt: 7 flagged and replied" grep -Eq '^7	.*	Nr!-	' "$T/warm"
+	check "$mode, index rebuilt: the new ones are there" grep -q "message new-rebuilt-$mode-b" "$T/warm"
+done
 
 $MAILSYS_DOVEADM mailbox delete -u "$user" "$folder" >/dev/null 2>&1
 finish

@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    imap_index_summary(&r, &x, &m) == 1) {
 			/* every string it hands out is a C string */
 			const char *s[] = { m.date, m.subject, m.from_name, m.from_addr, m.to, m.cc,
-					    m.message_id, m.in_reply_to };
+					    m.message_id, m.in_reply_to, m.references };
 			for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
 				if (s[i] != NULL)
 					(void)strlen(s[i]);

@@ -311,9 +311,10 @@ static const char *const fetch_script[] = {
 	"* 4 FETCH (UID 8 FLAGS () " ENV("out", "NIL") " RFC822.SIZE 5 INTERNALDATE \"02-Jan-2023 10:00:00 +0000\" BODYSTRUCTURE " TEXT_PART ")\r\n"
 	"* 1 FETCH (UID 1 FLAGS (\\Seen $Forwarded \\Recent) INTERNALDATE \"02-Jan-2023 10:00:00 +0100\" RFC822.SIZE 120 "
 	ENV("alt", "((NIL NIL \"team\" NIL)(\"Doe, J.\" NIL \"j\" \"x.org\")(NIL NIL \"b\" \"x.org\")(NIL NIL NIL NIL))")
-	" BODYSTRUCTURE (" TEXT_PART HTML_PART " \"alternative\" (\"boundary\" \"b\") NIL NIL NIL))\r\n"
+	" BODYSTRUCTURE (" TEXT_PART HTML_PART " \"alternative\" (\"boundary\" \"b\") NIL NIL NIL)"
+	" BODY[HEADER.FIELDS (REFERENCES)] {29}\r\nReferences: <a@x>\r\n <b@x>\r\n\r\n)\r\n"
 	"* 2 FETCH (BODYSTRUCTURE (" TEXT_PART "(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 100 NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"b\") NIL NIL NIL) "
-	"UID 2 " ENV("mixed", "((NIL NIL \"undisclosed-recipients\" NIL)(NIL NIL NIL NIL))") " FLAGS (\\Answered) RFC822.SIZE 200 INTERNALDATE \"31-Dec-2022 23:30:00 -0530\")\r\n"
+	"BODY[HEADER.FIELDS (REFERENCES)] {2}\r\n\r\n UID 2 " ENV("mixed", "((NIL NIL \"undisclosed-recipients\" NIL)(NIL NIL NIL NIL))") " FLAGS (\\Answered) RFC822.SIZE 200 INTERNALDATE \"31-Dec-2022 23:30:00 -0530\")\r\n"
 	"* 3 FETCH (UID 3 FLAGS () RFC822.SIZE 300 INTERNALDATE \"02-Jan-2023 10:00:00 +0000\" " ENV("related", "NIL")
 	" BODYSTRUCTURE ((" HTML_PART "(\"image\" \"png\" (\"name\" \"logo.png\") \"<c1>\" NIL \"base64\" 100 NIL (\"inline\" (\"filename\" \"logo.png\")) NIL NIL) \"related\" (\"boundary\" \"c\") NIL NIL NIL) " TEXT_PART " \"mixed\" (\"boundary\" \"b\") NIL NIL NIL))\r\n"
 	"* 4 FETCH (UID 4 FLAGS () RFC822.SIZE 400 INTERNALDATE \"02-Jan-2023 10:00:00 +0000\" " ENV("att-text", "NIL")
@@ -330,6 +331,7 @@ struct seen {
 	int64_t date[8];
 	char to[8][128];
 	char from[8][64];
+	char refs[8][64];
 };
 
 static int record(const struct imap_summary *m, void *ctx)
@@ -345,6 +347,7 @@ static int record(const struct imap_summary *m, void *ctx)
 	snprintf(s->to[s->n], sizeof s->to[0], "%s", m->to ? m->to : "(none)");
 	snprintf(s->from[s->n], sizeof s->from[0], "%s|%s", m->from_name ? m->from_name : "",
 		 m->from_addr ? m->from_addr : "");
+	snprintf(s->refs[s->n], sizeof s->refs[0], "%s", m->references ? m->references : "(none)");
 	s->n++;
 	return 0;
 }
@@ -371,6 +374,10 @@ static void test_fetch_summaries_from_crafted_replies(void **state)
 	assert_string_equal(seen.to[0], "team: \"Doe, J.\" <j@x.org>, b@x.org;");
 	assert_string_equal(seen.from[0], "=?utf-8?q?A?=|a@x.org");
 	assert_int_equal(seen.date[0], 1672650000);   /* 2023-01-02 09:00 UTC */
+	/* The References field as the literal brought it, folded line included. */
+	assert_string_equal(seen.refs[0], "References: <a@x>\r\n <b@x>\r\n\r\n");
+	assert_string_equal(seen.refs[1], "\r\n");
+	assert_string_equal(seen.refs[2], "(none)");
 	assert_int_equal(seen.uid[1], 2);
 	assert_int_equal(seen.flags[1], MSG_ANSWERED);
 	assert_int_equal(seen.att[1], 1);   /* named application/pdf */
@@ -381,7 +388,8 @@ static void test_fetch_summaries_from_crafted_replies(void **state)
 	assert_int_equal(seen.att[3], 1);   /* text declared an attachment */
 	imap_session_close(s);
 	fake_server_join(&f);
-	assert_non_null(strstr(f.received, "3 UID FETCH 1:4 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)\r\n"));
+	assert_non_null(strstr(f.received, "3 UID FETCH 1:4 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE "
+				       "BODY.PEEK[HEADER.FIELDS (References)])\r\n"));
 }
 
 /* Replies to the index fetch that skua reads itself: a refusal keeps the

@@ -50,8 +50,8 @@ check "\$ loads the whole folder again" wait_for "$folder | $count messages"
 check "no longer incomplete" wait_gone "(incomplete)"
 keys G Enter
 check "G goes to the last message" wait_for "| $count/$count"
-keys q g Enter
-check "g goes to the first" wait_for "| 1/$count"
+keys q = Enter
+check "= goes to the first" wait_for "| 1/$count"
 keys q
 keys q q
 check "quits with status 0" wait_for "EXITED=0"

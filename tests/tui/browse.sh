@@ -90,6 +90,9 @@ keys '?'
 check "help lists the pager's keys" wait_for "Keys of the pager screen"
 check "help shows next-message on j" sh -c "tmux -S '$sock' capture-pane -p | grep -Eq '^ +j +next-message'"
 screen > "$T/help-pager"
+keys G
+check "help scrolls to the pager's last keys" wait_for "Redraw the screen"
+screen | tail -n +3 >> "$T/help-pager"
 keys q
 check "q leaves help" wait_for "Subject: Zweite Nachricht"
 keys q
@@ -117,6 +120,10 @@ check "N again marks it read" wait_for "INBOX | 4 messages, 2 new"
 keys '?'
 check "help lists the index's keys" wait_for "Keys of the index screen"
 screen > "$T/help-index"
+# The index has more keys than 24 rows show: the end of the list too.
+keys G
+check "help scrolls to the index's last keys" wait_for "sort-reverse"
+screen | tail -n +3 >> "$T/help-index"
 keys q
 
 keys G d

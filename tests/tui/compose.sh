@@ -11,19 +11,19 @@
 . "$SKUA_TOP_SRCDIR/tests/tui/tmux.sh"
 need_mailsys
 user=erin@example.org
-peer=frank@example.org
+peer=kate@example.org
 cfg="$T/erin.conf"
-write_config "$T/frank.conf" "$peer"
+write_config "$T/kate.conf" "$peer"
 write_config "$cfg" erin@example.org   # sets user again
 dove() { $MAILSYS_DOVEADM "$@"; }
 
-# erin and frank are this test's own users: start from empty folders.
+# erin and kate are this test's own users: start from empty folders.
 for u in "$user" "$peer"; do
 	for f in INBOX Sent Drafts Trash; do
 		dove expunge -u "$u" mailbox "$f" all >/dev/null 2>&1
 	done
 done
-printf 'From: Frank Example <%s>\nTo: %s\nSubject: Lunch plans\nMessage-ID: <lunch-1@example.org>\nDate: Wed, 3 Apr 2024 07:00:00 +0200\n\nShall we meet at noon?\n' \
+printf 'From: Kate Example <%s>\nTo: %s\nSubject: Lunch plans\nMessage-ID: <lunch-1@example.org>\nDate: Wed, 3 Apr 2024 07:00:00 +0200\n\nShall we meet at noon?\n' \
 	"$peer" "$user" | dove save -u "$user" -m INBOX
 esc=$(printf '\033')
 printf 'From: Evil%s[31mRed <mallory@example.net>\nTo: %s\nSubject: Colours%s[2J%s]0;pwned%s\\ here\nDate: Wed, 3 Apr 2024 06:00:00 +0200\n\nHostile.\n' \
@@ -53,8 +53,8 @@ keys i
 
 keys m
 check "m asks for the recipients" wait_for "To:"
-keys "Fra" Tab
-check "Tab completes an address seen before" wait_for "To: Frank Example <$peer>"
+keys "Kat" Tab
+check "Tab completes an address seen before" wait_for "To: Kate Example <$peer>"
 keys Enter
 check "then the subject" wait_for "Subject:"
 keys "Hello from skua" Enter
@@ -63,7 +63,7 @@ keys "First line" Enter "Second line, ünïcödé"
 check "the typed text shows" wait_for "Second line, ünïcödé"
 keys C-x
 check "^X ends editing: the compose screen" wait_for "Subject:  Hello from skua"
-check "with the recipient" wait_for "To:       Frank Example <$peer>"
+check "with the recipient" wait_for "To:       Kate Example <$peer>"
 check "and the text" wait_for "First line"
 keys '?'
 check "help lists the compose screen's keys" wait_for "Keys of the compose screen"
@@ -76,12 +76,13 @@ keys "$T/rep" Tab
 check "Tab completes the path" wait_for "Attach file: $T/report.txt"
 keys Enter
 check "the attachment is listed" wait_for "report.txt"
+check "with its type" wait_for "report.txt  text/plain"
 check "with its count" wait_for "Attachments: 1"
 keys y
 check "y sends" wait_for "Sent; copy in Sent."
-check "the message reaches frank's INBOX" in_mailbox "$peer" INBOX "Hello from skua"
+check "the message reaches kate's INBOX" in_mailbox "$peer" INBOX "Hello from skua"
 check "and its copy is in Sent" in_mailbox "$user" Sent "Hello from skua"
-"$SKUA" -F "$T/frank.conf" read INBOX "$(uid_of "$peer" INBOX "Hello from skua")" > "$T/read" 2>&1
+"$SKUA" -F "$T/kate.conf" read INBOX "$(uid_of "$peer" INBOX "Hello from skua")" > "$T/read" 2>&1
 check "the text arrives intact" grep -q "^Second line, ünïcödé$" "$T/read"
 check "with the attachment" grep -q "report.txt" "$T/read"
 check "the index is back" wait_for "Lunch plans"
@@ -95,11 +96,11 @@ keys = r
 check "r opens the editor with the quote" wait_for "> Shall we meet at noon?"
 keys "Noon is fine." Enter Enter C-x
 check "the reply's subject" wait_for "Subject:  Re: Lunch plans"
-check "goes to the sender" wait_for "To:       Frank Example <$peer>"
+check "goes to the sender" wait_for "To:       Kate Example <$peer>"
 keys y
 check "the reply is sent" wait_for "Sent; copy in Sent."
-check "it reaches frank" in_mailbox "$peer" INBOX "Re: Lunch plans"
-"$SKUA" -F "$T/frank.conf" read INBOX "$(uid_of "$peer" INBOX "Re: Lunch plans")" > "$T/reply" 2>&1
+check "it reaches kate" in_mailbox "$peer" INBOX "Re: Lunch plans"
+"$SKUA" -F "$T/kate.conf" read INBOX "$(uid_of "$peer" INBOX "Re: Lunch plans")" > "$T/reply" 2>&1
 check "with the text above the quote" grep -q "^Noon is fine.$" "$T/reply"
 check "and the quote" grep -q "^> Shall we meet at noon?$" "$T/reply"
 dove fetch -u "$peer" hdr mailbox INBOX subject "Re: Lunch plans" > "$T/hdr"
@@ -116,7 +117,7 @@ keys C-x
 check "with a Fwd: subject" wait_for "Subject:  Fwd: Lunch plans"
 keys y
 check "the forward is sent" wait_for "Sent; copy in Sent."
-check "it reaches frank" in_mailbox "$peer" INBOX "Fwd: Lunch plans"
+check "it reaches kate" in_mailbox "$peer" INBOX "Fwd: Lunch plans"
 
 # Postpone, then resume from Drafts and send.
 keys m
@@ -141,7 +142,7 @@ check "with its recipient" wait_for "To:       $peer"
 check "and its text" wait_for "Half a thought"
 keys y
 check "the resumed draft is sent" wait_for "Sent; copy in Sent."
-check "it reaches frank" in_mailbox "$peer" INBOX "To finish later"
+check "it reaches kate" in_mailbox "$peer" INBOX "To finish later"
 check "and leaves Drafts" sh -c "[ -z \"\$($MAILSYS_DOVEADM search -u $user mailbox Drafts all)\" ]"
 
 # Discard asks first.
@@ -198,7 +199,7 @@ keys "Via the editor" Enter
 check "the external editor's text is taken" wait_for "Written by the editor."
 keys y
 check "and sent" wait_for "Sent; copy in Sent."
-check "it reaches frank" in_mailbox "$peer" INBOX "Via the editor"
+check "it reaches kate" in_mailbox "$peer" INBOX "Via the editor"
 keys Q
 check "skua ends cleanly" wait_for "EXITED=0"
 

@@ -2,7 +2,8 @@
 # The full-screen client with a server that is not there: it starts, names the
 # account, shows the connection error in the status area instead of hanging,
 # shows help, survives a resize, and quits cleanly with q, SIGTERM or ^C;
-# a missing config or no terminal end with one clear line.
+# a missing config opens the first-run form (tests/tui/firstrun.sh has the
+# rest), and no terminal ends with one clear line.
 . "${SKUA_TOP_SRCDIR:?}/tests/cli/lib.sh"
 . "$SKUA_TOP_SRCDIR/tests/tui/tmux.sh"
 cfg="$T/config"
@@ -53,7 +54,9 @@ tmux -S "$sock" kill-server
 sock="$T/tmux-noconf.sock"
 cfg="$T/missing.conf"
 tui_start 80 24
-check "a missing config is one clear line" wait_for "skua: no config file at"
-check "and exit status 2" wait_for "EXITED=2"
+check "a missing config opens the first-run form" wait_for "Config file: $cfg"
+keys Escape y
+check "which Esc y leaves with status 0" wait_for "EXITED=0"
+check "writing nothing" test ! -e "$cfg"
 expect_fail "without a terminal it says so" 1 "needs a terminal" "$SKUA" -F "$T/config"
 finish

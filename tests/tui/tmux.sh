@@ -33,6 +33,8 @@ wait_gone() {
 		screen | grep -qF -- "$1" || return 0
 		sleep 0.1
 	done
+	echo "# waited for '$1' to go; the screen:" >&2
+	screen | sed 's/^/#   /' >&2
 	return 1
 }
 # row_of TEXT: the first screen line holding TEXT.

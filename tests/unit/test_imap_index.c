@@ -193,7 +193,8 @@ static void test_summary_fields(void **state)
 		"((\"q\\\\\\\"t\" NIL \"c\" \"x.org\")) NIL \"<p@x>\" \"<m@x>\") "
 		"BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 10 1 NIL NIL NIL NIL)"
 		"(\"application\" \"pdf\" (\"name*\" \"utf-8''a.pdf\") NIL NIL \"base64\" 100 NIL NIL NIL NIL) "
-		"\"mixed\" (\"boundary\" \"b\") NIL NIL NIL))\r\n";
+		"\"mixed\" (\"boundary\" \"b\") NIL NIL NIL) "
+		"BODY[HEADER.FIELDS (REFERENCES)] {29}\r\nReferences: <a@x>\r\n <b@x>\r\n\r\n)\r\n";
 	struct imap_resp r = { 0 };
 	struct imap_index_scratch x = { 0 };
 	struct imap_summary m;
@@ -214,6 +215,18 @@ static void test_summary_fields(void **state)
 	assert_string_equal(m.in_reply_to, "<p@x>");
 	assert_string_equal(m.message_id, "<m@x>");
 	assert_int_equal(m.has_attachment, 1);
+	assert_string_equal(m.references, "References: <a@x>\r\n <b@x>\r\n\r\n");
+	/* An empty field, NIL, or no such item: none. */
+	static const char *const none[] = {
+		"* 1 FETCH (UID 1 ENVELOPE () BODY[HEADER.FIELDS (REFERENCES)] \"\")\r\n",
+		"* 1 FETCH (UID 1 ENVELOPE () BODY[HEADER.FIELDS (REFERENCES)] NIL)\r\n",
+		"* 1 FETCH (UID 1 ENVELOPE () BODY[HEADER.FIELDS (REFERENCES)] {0}\r\n)\r\n",
+		"* 1 FETCH (UID 1 ENVELOPE () BODY (\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1))\r\n",
+	};
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+		assert_int_equal(summarise(none[i], strlen(none[i]), &r, &x, &m), 1);
+		assert_null(m.references);
+	}
 	imap_resp_free(&r);
 	imap_index_scratch_free(&x);
 }

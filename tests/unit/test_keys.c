@@ -34,10 +34,19 @@ static void test_defaults(void **state)
 	assert_int_equal(keys_lookup(SCREEN_FOLDERS, 'd'), ACT_NONE);
 	assert_int_equal(keys_lookup(SCREEN_INDEX, KEY_CTRL('G')), ACT_CANCEL);
 	assert_int_equal(keys_lookup(SCREEN_PAGER, 'o'), ACT_OPEN_ATTACHMENT);
-	assert_int_equal(keys_lookup(SCREEN_INDEX, 'o'), ACT_NONE);
-	/* The statistics are one key away from every screen. */
+	/* In the index o sorts, as in mutt. */
+	assert_int_equal(keys_lookup(SCREEN_INDEX, 'o'), ACT_SORT);
+	/* The statistics are one key away from every screen but the first-run
+	 * form, where S is a letter of a name or a password. */
 	for (int s = 0; s < SCREEN_COUNT; s++)
-		assert_int_equal(keys_lookup((enum ui_screen)s, 'S'), ACT_STATS);
+		assert_int_equal(keys_lookup((enum ui_screen)s, 'S'),
+				 s == SCREEN_LOGIN ? ACT_NONE : ACT_STATS);
+	/* No printable key is taken from the form's text. */
+	for (int k = 0x20; k < 0x7f; k++)
+		assert_int_equal(keys_lookup(SCREEN_LOGIN, k), ACT_NONE);
+	assert_int_equal(keys_lookup(SCREEN_LOGIN, '\n'), ACT_SUBMIT);
+	assert_int_equal(keys_lookup(SCREEN_LOGIN, '\t'), ACT_NEXT_FIELD);
+	assert_string_equal(keys_screen_name(SCREEN_LOGIN), "login");
 	assert_int_equal(keys_lookup(SCREEN_STATS, 'q'), ACT_BACK);
 	assert_string_equal(keys_screen_name(SCREEN_STATS), "stats");
 	/* Every screen can be left and shows its keys. */

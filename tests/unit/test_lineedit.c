@@ -162,6 +162,21 @@ static void test_secret_is_wiped(void **state)
 	assert_string_equal(le.text, "hunter2");
 	lineedit_free(&le);
 	assert_null(le.text);
+
+	/* A secret that outgrows its buffer moves to a new one, whole. */
+	char long_secret[301];
+	memset(long_secret, 'x', 300);
+	long_secret[300] = '\0';
+	long_secret[0] = 'a';
+	long_secret[299] = 'z';
+	lineedit_init(&le, NULL);
+	le.secret = 1;
+	type(&le, long_secret);
+	assert_string_equal(le.text, long_secret);
+	assert_true(le.cap >= 301);
+	lineedit_set(&le, "short");
+	assert_string_equal(le.text, "short");
+	lineedit_free(&le);
 }
 
 int main(void)

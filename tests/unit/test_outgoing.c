@@ -122,6 +122,7 @@ static void test_attachments_and_copy(void **state)
 	assert_int_equal(app_outgoing_attach_file(o, file, &e), 0);
 	assert_string_equal(o->atts[0].name, "notes.txt");
 	assert_int_equal(o->atts[0].size, 12);
+	assert_string_equal(o->atts[0].content_type, "text/plain; charset=us-ascii");
 	/* A folder or a missing file is refused, naming it. */
 	assert_int_equal(app_outgoing_attach_file(o, dir, &e), -1);
 	assert_non_null(strstr(e.msg, dir));

@@ -89,7 +89,7 @@ static void fill(struct store *st, const char *folder, uint32_t first, uint32_t 
 	for (uint32_t i = 0; i < n; i++) {
 		snprintf(subj, sizeof subj, "subject %u", first + i);
 		struct store_msg m = { first + i, 1000 + i, 1700000000 + i, 0, i % 3 == 0,
-				       "Alice Ümlaut", subj };
+				       "Alice Ümlaut", subj, 0, 0, 0 };
 		store_update_add(u, &m);
 	}
 	assert_int_equal(store_update_commit(u, &fs, &e), 0);
@@ -99,7 +99,8 @@ static void fill(struct store *st, const char *folder, uint32_t first, uint32_t 
 static void test_pack_roundtrip(void **state)
 {
 	struct strbuf b = STRBUF_INIT;
-	struct store_msg m = { 42, 1234, -5, 0x41, 1, "Bob", "Grüße" }, r;
+	struct store_msg m = { 42, 1234, -5, 0x41, 1, "Bob", "Grüße", 0x8877665544332211ULL,
+			       UINT64_MAX, 7 }, r;
 	const unsigned char *p, *end;
 	(void)state;
 
@@ -115,6 +116,9 @@ static void test_pack_roundtrip(void **state)
 	assert_int_equal(r.has_attachment, 1);
 	assert_string_equal(r.from, "Bob");
 	assert_string_equal(r.subject, "Grüße");
+	assert_true(r.thread_id == 0x8877665544332211ULL);
+	assert_true(r.thread_parent == UINT64_MAX);
+	assert_true(r.thread_root == 7);
 	/* Every truncation of a record is refused, never read past. */
 	for (size_t cut = 0; cut < b.len; cut++) {
 		p = (const unsigned char *)b.s;
@@ -152,7 +156,7 @@ static void test_fill_read_update(void **state)
 	store_update_flags(u, 3000, 5);   /* the later change wins */
 	store_update_flags(u, 99999, 1);  /* not cached: ignored */
 	for (uint32_t i = 0; i < 3000; i++) {
-		struct store_msg m = { 6000 + i, 1, 1, 0, 0, "x", "new" };
+		struct store_msg m = { 6000 + i, 1, 1, 0, 0, "x", "new", 0, 0, 0 };
 		store_update_add(u, &m);
 	}
 	struct store_folder_state nfs = { 7, 9000, 200 };
@@ -402,7 +406,7 @@ static void test_read_100000(void **state)
 	for (uint32_t i = 0; i < 1000; i++)
 		store_update_flags(u, 1 + i * 100, 1);
 	for (uint32_t i = 0; i < 100; i++) {
-		struct store_msg m = { 100001 + i, 1, 1, 0, 0, "x", "new" };
+		struct store_msg m = { 100001 + i, 1, 1, 0, 0, "x", "new", 0, 0, 0 };
 		store_update_add(u, &m);
 	}
 	struct store_folder_state fs = { 7, 100101, 300 };
