@@ -107,6 +107,16 @@ char *safe_text_terminal(const char *text, int keep_newlines)
 	strbuf_grow(&b, (size_t)(end - p));
 	while (*p) {
 		unsigned char c = *p;
+		if (c >= 0x20 && c < 0x7f) {
+			/* A run of printable ASCII goes through as it is, in one copy. */
+			const unsigned char *q = p + 1;
+			while (*q >= 0x20 && *q < 0x7f)
+				q++;
+			strbuf_append(&b, (const char *)p, (size_t)(q - p));
+			col += (size_t)(q - p);
+			p = q;
+			continue;
+		}
 		if (c == 0x1b) {
 			p = skip_escape(p + 1);
 			continue;

@@ -14,7 +14,7 @@ struct parser {
 	const char *buf;   /* the response, read from here */
 	size_t len, pos;
 	struct imap_resp *r;
-	uint32_t cap;
+	unsigned max_depth;
 };
 
 static int bad(struct err *e, const char *what)
@@ -28,9 +28,9 @@ static uint32_t add_node(struct parser *p, enum imap_node_type type, uint32_t pa
 	struct imap_resp *r = p->r;
 	uint32_t i = r->n;
 
-	if (r->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 16;
-		r->nodes = xreallocarray(r->nodes, p->cap, sizeof *r->nodes);
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->nodes = xreallocarray(r->nodes, r->cap, sizeof *r->nodes);
 	}
 	memset(&r->nodes[i], 0, sizeof r->nodes[i]);
 	r->nodes[i].type = type;
@@ -92,6 +92,18 @@ static int parse_quoted(struct parser *p, struct imap_node *n, struct err *e)
 	n->s = out;
 	p->pos++;
 	while (p->pos < p->len) {
+		/* A run of ordinary characters is in the copy already, where it
+		 * stays until an escape has shifted the output. */
+		size_t run = p->pos;
+		while (run < p->len && p->buf[run] != '"' && p->buf[run] != '\\' &&
+		       p->buf[run] != '\r' && p->buf[run] != '\n' && p->buf[run] != '\0')
+			run++;
+		if (out != p->r->text + p->pos)
+			memmove(out, p->buf + p->pos, run - p->pos);
+		out += run - p->pos;
+		p->pos = run;
+		if (p->pos >= p->len)
+			break;
 		char c = p->buf[p->pos++];
 		if (c == '"') {
 			n->len = (size_t)(out - n->s);
@@ -175,7 +187,7 @@ static int top_is_status(const struct imap_resp *r)
 
 static int parse_all(struct parser *p, struct err *e)
 {
-	uint32_t stack[IMAP_RESP_MAX_DEPTH + 1], last[IMAP_RESP_MAX_DEPTH + 1];
+	uint32_t stack[IMAP_RESP_DEPTH_LIMIT + 1], last[IMAP_RESP_DEPTH_LIMIT + 1];
 	int depth = 0;
 
 	stack[0] = add_node(p, IMAP_NODE_LIST, 0, NULL);
@@ -196,7 +208,7 @@ static int parse_all(struct parser *p, struct err *e)
 			break;
 		}
 		if (c == '(') {
-			if (depth == IMAP_RESP_MAX_DEPTH)
+			if (depth >= (int)p->max_depth)
 				return bad(e, "lists nested too deeply");
 			i = add_node(p, IMAP_NODE_LIST, stack[depth], &last[depth]);
 			stack[++depth] = i;
@@ -231,19 +243,36 @@ static int parse_all(struct parser *p, struct err *e)
 	return 0;
 }
 
-int imap_resp_parse(const char *buf, size_t len, struct imap_resp *r, struct err *e)
+int imap_resp_parse_into(const char *buf, size_t len, unsigned max_depth, struct imap_resp *r,
+			 struct err *e)
 {
-	struct parser p = { buf, len, 0, r, 0 };
+	struct parser p = { buf, len, 0, r, max_depth };
 
-	memset(r, 0, sizeof *r);
+	if (max_depth > IMAP_RESP_DEPTH_LIMIT)
+		p.max_depth = IMAP_RESP_DEPTH_LIMIT;
+	r->n = 0;
 	if (len >= 1 && buf[len - 1] == '\n')
 		p.len--;
 	if (p.len >= 1 && buf[p.len - 1] == '\r')
 		p.len--;
-	r->text = xmalloc(len + 1);
+	if (r->text == NULL || r->text_cap < len + 1) {
+		free(r->text);
+		r->text_cap = len + 1 > 4096 ? len + 1 : 4096;
+		r->text = xmalloc(r->text_cap);
+	}
 	memcpy(r->text, buf, len);
 	r->text[len] = '\0';
 	if (parse_all(&p, e) < 0) {
+		r->n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int imap_resp_parse(const char *buf, size_t len, struct imap_resp *r, struct err *e)
+{
+	memset(r, 0, sizeof *r);
+	if (imap_resp_parse_into(buf, len, IMAP_RESP_MAX_DEPTH, r, e) < 0) {
 		imap_resp_free(r);
 		return -1;
 	}

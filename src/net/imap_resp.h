@@ -30,6 +30,8 @@ struct imap_resp {
 	struct imap_node *nodes;
 	uint32_t n;
 	char *text;   /* the copy the nodes point into */
+	uint32_t cap;        /* nodes allocated */
+	size_t text_cap;     /* bytes allocated for text */
 };
 
 /* Parses one complete response of len bytes (CRLF at the end optional).
@@ -38,6 +40,13 @@ struct imap_resp {
  * response may contain, and anything after the end of the response. */
 #define IMAP_RESP_MAX_DEPTH 16
 int imap_resp_parse(const char *buf, size_t len, struct imap_resp *r, struct err *e);
+/* The same, for a reader of many responses: r (zeroed, or left by an earlier
+ * call) is parsed into again, its memory reused, with lists nested up to
+ * max_depth (at most IMAP_RESP_DEPTH_LIMIT). On failure r stays allocated
+ * but holds no response. Free it with imap_resp_free once done. */
+#define IMAP_RESP_DEPTH_LIMIT 256
+int imap_resp_parse_into(const char *buf, size_t len, unsigned max_depth, struct imap_resp *r,
+			 struct err *e);
 void imap_resp_free(struct imap_resp *r);
 
 /* The i-th child of list node (0-based), or NULL. */

@@ -392,6 +392,53 @@ static void test_fetch_summaries_from_crafted_replies(void **state)
 				       "BODY.PEEK[HEADER.FIELDS (References)])\r\n"));
 }
 
+/* Replies to the index fetch that skua reads itself: a refusal keeps the
+ * session; a reply that is no response, nesting past any server's, a
+ * literal past the limit and a BYE end it. None of them crashes. */
+static void test_fetch_summaries_hostile_replies(void **state)
+{
+	static const struct {
+		const char *reply;
+		enum err_code code;
+		const char *says;
+		int usable;
+	} cases[] = {
+		{ "* 1 FETCH (UID 1 FLAGS () " ENV("a", "NIL") ")\r\n$TAG NO [SERVERBUG] bad \x1b[2Jday\r\n",
+		  ERR_PROTOCOL, "server said: bad ", 1 },
+		{ "(oops)\r\n", ERR_PROTOCOL, "unexpected reply", 0 },
+		{ "+ go on\r\n", ERR_PROTOCOL, "unexpected reply", 0 },
+		{ "* 1 FETCH (BODYSTRUCTURE "
+		  "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+		  "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+		  "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+		  ")\r\n", ERR_PROTOCOL, "could not be parsed", 0 },
+		{ "* 1 FETCH (UID 1 X {999999999}\r\n", ERR_PROTOCOL, "longer than skua accepts", 0 },
+		{ "* BYE going [away]\r\n", ERR_NETWORK, "closed the connection: going [away]", 0 },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *const script[] = { LOGGED_IN, SELECTED, cases[i].reply, SELECTED,
+					       NULL };
+		struct fake_server f;
+		struct err e;
+		struct imap_select_info info;
+		struct seen seen;
+		struct imap_session *s = open_ok(&f, script, TLS_MODE_NONE, AUTH_MECH_AUTO);
+		assert_int_equal(imap_select(s, "INBOX", 0, &info, &e), 0);
+		memset(&seen, 0, sizeof seen);
+		assert_int_equal(imap_fetch_summaries(s, 1, 4, record, NULL, &seen, &e), -1);
+		assert_int_equal(e.code, cases[i].code);
+		if (strstr(e.msg, cases[i].says) == NULL || strchr(e.msg, '\x1b') != NULL)
+			fail_msg("case %zu: %s", i, e.msg);
+		/* The session goes on after a refusal, and only then. */
+		int r = imap_select(s, "INBOX", 0, &info, &e);
+		assert_int_equal(r == 0, cases[i].usable);
+		imap_session_close(s);
+		fake_server_join(&f);
+	}
+}
+
 /* No byte of the text is a C0 or C1 control, raw or UTF-8 encoded. */
 static void assert_no_controls(const char *msg)
 {
@@ -642,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_bye_reported),
 		cmocka_unit_test(test_select_no_probes_list),
 		cmocka_unit_test(test_fetch_summaries_from_crafted_replies),
+		cmocka_unit_test(test_fetch_summaries_hostile_replies),
 		cmocka_unit_test(test_fetch_refuses_announced_huge_literal),
 		cmocka_unit_test(test_fetch_limit_per_session),
 		cmocka_unit_test(test_no_reply_text_sanitized),

@@ -78,6 +78,13 @@ static void test_decode_raw_8bit(void **state)
 	(void)state;
 	check_decode("caf\xc3\xa9", "café");
 	check_decode("caf\xe9", "café");
+	/* text that decodes to itself (the fast path) and text that only
+	 * looks like it: an overlong form is no UTF-8, "=?" at the very end */
+	check_decode("plain = text ?= x", "plain = text ?= x");
+	check_decode("日本語 ✓ x=", "日本語 ✓ x=");
+	check_decode("\xc0\xaf", "À¯");
+	check_decode("end=?", "end=?");
+	check_decode("", "");
 	/* unfolding */
 	check_decode("a\r\n b", "a b");
 	check_decode("a\nb", "a b");

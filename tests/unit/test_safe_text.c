@@ -76,6 +76,8 @@ static void test_controls_tabs_newlines(void **state)
 	check_term("a\tb", 1, "a       b");
 	check_term("abcdefgh\tx", 1, "abcdefgh        x");
 	check_term("\tx", 1, "        x");
+	/* a run of printable ASCII, then a tab, an escape and more text */
+	check_term("abc\tde\x1b[31mf~\x7fg", 1, "abc     def~g");
 	check_term(NULL, 1, "");
 }
 
