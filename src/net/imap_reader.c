@@ -8,10 +8,7 @@
 
 #include "util/xalloc.h"
 
-/* A literal announced at the end of the line [line, line + len) ("{123}" or
- * "{123+}", then CRLF or LF): 1 with its size, else 0. Sizes past what any
- * caller accepts stay past it: the digits are capped, not wrapped. */
-static int literal_at_end(const char *line, size_t len, uint64_t *size)
+int imap_literal_at_end(const char *line, size_t len, uint64_t *size)
 {
 	size_t end = len, digits = 0;
 	uint64_t v = 0, mul = 1;
@@ -89,7 +86,7 @@ int imap_reader_next(struct imap_reader *rd, mailstream *st, size_t max, const c
 			}
 			size_t eol = (size_t)(nl - rd->buf) + 1;
 			uint64_t lit;
-			if (literal_at_end(rd->buf + rd->line, eol - rd->line, &lit)) {
+			if (imap_literal_at_end(rd->buf + rd->line, eol - rd->line, &lit)) {
 				if (eol - rd->start > max || lit > max - (eol - rd->start))
 					return IMAP_READ_TOO_LONG;
 				rd->scan = rd->line = eol;

@@ -7,6 +7,7 @@
 #define SKUA_NET_IMAP_READER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libetpan/libetpan.h>
 
@@ -34,5 +35,10 @@ int imap_reader_next(struct imap_reader *rd, mailstream *st, size_t max, const c
  * caller then drops the connection, whose position is lost). */
 int imap_reader_unread(struct imap_reader *rd, mailstream *st);
 void imap_reader_free(struct imap_reader *rd);
+
+/* A literal announced at the end of the line [line, line + len) ("{123}" or
+ * "{123+}", then CRLF or LF): 1 with its size, else 0. Sizes past what any
+ * caller accepts stay past it: the digits are capped, not wrapped. */
+int imap_literal_at_end(const char *line, size_t len, uint64_t *size);
 
 #endif

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "net/imap_internal.h"
+#include "net/imap_reader.h"
 #include "util/xalloc.h"
 
 /* Bounds on what one response may make skua hold. A FETCH of an envelope
@@ -37,33 +38,6 @@ struct cmd {
 	char text[256];       /* the tagged reply's text, sanitized */
 };
 
-/* A literal announced at the end of the line [line, line + len): its size. */
-static int literal_at_end(const char *line, size_t len, size_t *size)
-{
-	size_t end = len, digits = 0, v = 0, mul = 1;
-
-	if (end > 0 && line[end - 1] == '\n')
-		end--;
-	if (end > 0 && line[end - 1] == '\r')
-		end--;
-	if (end == 0 || line[end - 1] != '}')
-		return 0;
-	end--;
-	if (end > 0 && line[end - 1] == '+')
-		end--;
-	while (end > 0 && line[end - 1] >= '0' && line[end - 1] <= '9') {
-		if (++digits > 9)
-			return 0;
-		v += mul * (size_t)(line[end - 1] - '0');
-		mul *= 10;
-		end--;
-	}
-	if (digits == 0 || end == 0 || line[end - 1] != '{')
-		return 0;
-	*size = v;
-	return 1;
-}
-
 static int too_long(struct imap_session *s, struct err *e)
 {
 	imap_break(s);
@@ -88,8 +62,8 @@ static int read_response(struct imap_session *s, struct strbuf *b, const char *w
 			return too_long(s, e);
 		if (c != '\n')
 			continue;
-		size_t lit;
-		if (!literal_at_end(b->s + line_start, b->len - line_start, &lit))
+		uint64_t lit;
+		if (!imap_literal_at_end(b->s + line_start, b->len - line_start, &lit))
 			return 0;
 		if (lit > RESP_MAX - b->len)
 			return too_long(s, e);
