@@ -48,6 +48,7 @@ struct wfolder {
 	int known;             /* uidvalidity and uidnext are a baseline */
 	int pending;           /* UIDNEXT moved: fetch what is new */
 	int needs_status;      /* newly watched: ask for a baseline */
+	int had_status;        /* a STATUS came since the flag was cleared */
 	uint32_t uidvalidity, uidnext, messages, unseen;
 };
 
@@ -250,6 +251,7 @@ static void on_status(struct watch *w, const struct imap_push *p)
 	}
 	if (f == NULL || !f->watched || !(p->have & IMAP_HAVE_UIDNEXT))
 		return;
+	f->had_status = 1;
 	if (f->known && f->uidvalidity == 0 && (p->have & IMAP_HAVE_UIDVALIDITY))
 		f->uidvalidity = p->status.uidvalidity;
 	if (!f->known || ((p->have & IMAP_HAVE_UIDVALIDITY) &&
@@ -508,6 +510,38 @@ static int status_all(struct watch *w, struct imap_session *s, struct err *e)
 	return 0;
 }
 
+/* STATUS of each watched folder that has no baseline yet (known = 0), or,
+ * with again, that got no STATUS since had_status was cleared. */
+static int status_missing(struct watch *w, struct imap_session *s, int again, struct err *e)
+{
+	for (size_t i = 0; i < w->nf && !atomic_load(&w->stop); i++) {
+		struct wfolder *f = &w->f[i];
+		if (!f->watched || (again ? f->had_status : f->known))
+			continue;
+		if (imap_watch_status(s, f->name, on_push, w, e) < 0 &&
+		    e->code != ERR_PROTOCOL && e->code != ERR_NOTFOUND)
+			return -1;
+	}
+	return 0;
+}
+
+/* NOTIFY with its baselines on both sides. Dovecot answers the STATUS
+ * indicator only for mailboxes that exist already (not for an INBOX its
+ * first session creates), so a baseline left to the first pushed STATUS
+ * would swallow the mail that caused it: baselines are asked for before
+ * NOTIFY, and a folder NOTIFY said nothing of is asked again after it, so
+ * mail delivered in between is found too. */
+static int notify_set(struct watch *w, struct imap_session *s, struct err *e)
+{
+	if (status_missing(w, s, 0, e) < 0)
+		return -1;
+	for (size_t i = 0; i < w->nf; i++)
+		w->f[i].had_status = 0;
+	if (imap_watch_notify(s, on_push, w, e) < 0)
+		return -1;
+	return status_missing(w, s, 1, e);
+}
+
 /* Sets the watch up on a fresh session, then waits and reports until the
  * connection fails or the watcher is stopped. */
 static int session(struct watch *w, struct imap_session *s, struct err *e)
@@ -525,7 +559,7 @@ static int session(struct watch *w, struct imap_session *s, struct err *e)
 		return -1;
 	switch (w->mode) {
 	case WATCH_MODE_NOTIFY:
-		if (imap_watch_notify(s, on_push, w, e) < 0)
+		if (notify_set(w, s, e) < 0)
 			return -1;
 		n = (int)count_watched(w);
 		status(w, WATCH_ACTIVE, 0, "watching %d folder%s with NOTIFY", n, n == 1 ? "" : "s");

@@ -93,8 +93,9 @@ static void *run_watch(void *arg)
 	return NULL;
 }
 
-/* A config for bob on port (the IMAPS port when 0) with password pass. */
-static void start(struct runner *r, uint16_t port, const char *pass, int run_thread)
+/* A config for user on port (the IMAPS port when 0) with password pass. */
+static void start(struct runner *r, uint16_t port, const char *user, const char *pass,
+		  int run_thread)
 {
 	struct watch_callbacks cb = { on_event, on_status, &r->seen };
 	struct err e;
@@ -107,11 +108,11 @@ static void start(struct runner *r, uint16_t port, const char *pass, int run_thr
 		 env("TMPDIR") ? env("TMPDIR") : "/tmp", (int)getpid());
 	f = fopen(r->cfg, "w");
 	assert_non_null(f);
-	fprintf(f, "[general]\nmetrics_log = no\nnew_mail_watch = notify\n[account bob]\n"
-		   "address = " USER "\nimap_host = %s\nimap_port = %u\nimap_tls = implicit\n"
+	fprintf(f, "[general]\nmetrics_log = no\nnew_mail_watch = notify\n[account watched]\n"
+		   "address = %s\nimap_host = %s\nimap_port = %u\nimap_tls = implicit\n"
 		   "smtp_host = %s\nsmtp_port = %s\nsmtp_tls = implicit\n"
 		   "password = %s\nca_file = %s\ntimeout = 20\nconnect_timeout = 5\n",
-		env("MAILSYS_HOST"), port ? port : (unsigned)atoi(env("MAILSYS_IMAPS_PORT")),
+		user, env("MAILSYS_HOST"), port ? port : (unsigned)atoi(env("MAILSYS_IMAPS_PORT")),
 		env("MAILSYS_HOST"), env("MAILSYS_SMTPS_PORT"), pass, env("MAILSYS_CA"));
 	fclose(f);
 	chmod(r->cfg, 0600);
@@ -173,7 +174,7 @@ static void test_reports_then_stops_while_waiting(void **state)
 	char cmd[1024], subject[64];
 	(void)state;
 
-	start(r, 0, env("MAILSYS_PASS_bob"), 1);
+	start(r, 0, USER, env("MAILSYS_PASS_bob"), 1);
 	assert_true(wait_for(r, is_active, 10000));
 	snprintf(subject, sizeof subject, "watch test %d", (int)getpid());
 	snprintf(cmd, sizeof cmd,
@@ -191,6 +192,30 @@ static void test_reports_then_stops_while_waiting(void **state)
 	free(r);
 }
 
+/* A user whose mailboxes do not exist yet: Dovecot makes INBOX at the first
+ * session and sends no STATUS for it when NOTIFY is set, so the baseline must
+ * not wait for the first push (which would swallow the first message). */
+static void test_first_mail_of_a_new_mailbox(void **state)
+{
+	struct runner *r = xcalloc(1, sizeof *r);
+	char cmd[1024];
+	(void)state;
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s/mail/example.org/jack'", env("MAILSYS_DIR"));
+	assert_int_equal(system(cmd), 0);
+	start(r, 0, "jack@example.org", env("MAILSYS_PASS_jack"), 1);
+	assert_true(wait_for(r, is_active, 10000));
+	snprintf(cmd, sizeof cmd,
+		 "printf 'From: a@example.org\\r\\nSubject: the very first\\r\\n\\r\\nx\\r\\n' | "
+		 "%s save -u jack@example.org -m INBOX",
+		 env("MAILSYS_DOVEADM"));
+	assert_int_equal(system(cmd), 0);
+	assert_true(wait_for(r, has_event, 5000));
+	assert_string_equal(r->seen.subject, "the very first");
+	stop_and_join(r);
+	free(r);
+}
+
 static void test_stops_while_backing_off(void **state)
 {
 	struct runner *r = xcalloc(1, sizeof *r);
@@ -203,7 +228,7 @@ static void test_stops_while_backing_off(void **state)
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	start(r, ntohs(sa.sin_port), env("MAILSYS_PASS_bob"), 1);
+	start(r, ntohs(sa.sin_port), USER, env("MAILSYS_PASS_bob"), 1);
 	assert_true(wait_for(r, is_retrying, 10000));
 	stop_and_join(r);
 	close(fd);
@@ -215,7 +240,7 @@ static void test_stop_before_run(void **state)
 	struct runner *r = xcalloc(1, sizeof *r);
 	(void)state;
 
-	start(r, 0, env("MAILSYS_PASS_bob"), 0);
+	start(r, 0, USER, env("MAILSYS_PASS_bob"), 0);
 	watch_stop(r->w);
 	assert_int_equal(pthread_create(&r->thread, NULL, run_watch, r), 0);
 	stop_and_join(r);
@@ -228,7 +253,7 @@ static void test_refused_login_is_final(void **state)
 	struct runner *r = xcalloc(1, sizeof *r);
 	(void)state;
 
-	start(r, 0, "wrong-password", 1);
+	start(r, 0, USER, "wrong-password", 1);
 	assert_true(wait_for(r, is_done, 15000));
 	pthread_join(r->thread, NULL);
 	assert_int_equal(r->rc, -1);
@@ -244,6 +269,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reports_then_stops_while_waiting),
+		cmocka_unit_test(test_first_mail_of_a_new_mailbox),
 		cmocka_unit_test(test_stops_while_backing_off),
 		cmocka_unit_test(test_stop_before_run),
 		cmocka_unit_test(test_refused_login_is_final),
