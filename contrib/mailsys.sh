@@ -29,7 +29,7 @@ users="alice bob"
 nonstd_user=carol
 # Users of their own for tests that change whole folders (Trash, Drafts) and
 # run in parallel with the others.
-spare_users="dave erin frank gina hank ivy jack kate lena mona nora"
+spare_users="dave erin frank gina hank ivy jack kate lena mona nora otto"
 domain=example.org
 # Clients reaching 127.0.0.2 get a certificate that names only localhost,
 # 127.0.0.1 and ::1: the name-mismatch address.

@@ -150,7 +150,9 @@ arrives poll INBOX "polled inbox $$" 2500
 arrives poll "$folder" "polled folder $$" 2500
 stop_watch poll TERM
 
-# --once: ends by itself after the first arrival.
+# --once: ends by itself after the first arrival. On a user of its own: other
+# tests deliver to bob's INBOX at any time, and any arrival ends it.
+user=otto@example.org
 config "$T/once.conf"
 "$SKUA" -F "$T/once.conf" watch --once > "$T/once.out" 2> "$T/once.err" &
 wpid=$!
@@ -171,6 +173,7 @@ else
 	check "--once: printed it" grep -q "once $$" "$T/once.out"
 fi
 expect_fail "watch refuses an unknown option" 1 'usage: skua watch' "$SKUA" -F "$T/once.conf" watch --bogus
+user=bob@example.org
 
 # The server goes away and comes back: a relay in front of Dovecot's IMAPS
 # port, killed and started again on the same port.
