@@ -38,7 +38,8 @@ check "the bell rang" sh -c "for i in \$(seq 1 20); do [ -e '$T/bell' ] && exit 
 check "the new message is counted in the status bar" sh -c "tmux -S '$sock' capture-pane -p | grep -Eq 'INBOX \\| [0-9]+ messages?, [1-9][0-9]* new'"
 
 keys q
-check "back on the folder list" wait_for "Enter:open"
+# "Enter:open" is in the index's hints too: "q:quit" only in the folder list's.
+check "back on the folder list" wait_for "q:quit"
 before=$(screen | awk -v f="$other" '$1 == f { print $NF }')
 check "the other folder has a count" test -n "$before"
 mail "$tag-other" | dove save -u "$user" -m "$other"
