@@ -150,6 +150,19 @@ enum draw_role draw_quote_role(int depth)
 	return (enum draw_role)(ROLE_QUOTE1 + (depth - 1) % 4);
 }
 
+enum draw_role draw_line_role(const char *line, size_t len)
+{
+	int depth = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] == '>')
+			depth++;
+		else if (line[i] != ' ')
+			break;
+	}
+	return depth > 0 ? draw_quote_role(depth) : ROLE_NORMAL;
+}
+
 /* One character of the n bytes at s: its code point, byte length and
  * columns. Bytes that are no UTF-8 character stand for U+FFFD (they cannot
  * come from safe text). */

@@ -48,6 +48,9 @@ void draw_reset_colors(void);
 attr_t draw_attr(enum draw_role role);
 /* The quote role for a quote depth of 1 or more (cycling). */
 enum draw_role draw_quote_role(int depth);
+/* The role of a body line of len bytes: its quote level's ("> > text" and
+ * ">> text" are both depth 2), or ROLE_NORMAL. */
+enum draw_role draw_line_role(const char *line, size_t len);
 
 /* Columns the UTF-8 text takes (characters without a width count as one). */
 int draw_width(const char *text);

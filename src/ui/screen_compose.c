@@ -65,11 +65,7 @@ static void draw_text_preview(const char *body, int y, int last)
 	while (*p && y <= last) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		int depth = 0;
-		for (size_t i = 0; i < len && (p[i] == '>' || p[i] == ' '); i++)
-			depth += p[i] == '>';
-		draw_textn(y++, 0, COLS, p, len,
-			   draw_attr(depth ? draw_quote_role(depth) : ROLE_NORMAL));
+		draw_textn(y++, 0, COLS, p, len, draw_attr(draw_line_role(p, len)));
 		p = nl ? nl + 1 : p + len;
 	}
 	free(safe);

@@ -78,20 +78,6 @@ static void add_header(struct layout *l, const char *name, const char *value)
 	free(safe);
 }
 
-/* "> > text" and ">> text" are both depth 2. */
-static int quote_depth(const char *s, size_t len)
-{
-	int depth = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '>')
-			depth++;
-		else if (s[i] != ' ')
-			break;
-	}
-	return depth;
-}
-
 /* The body lines of text, sanitized, quote levels in their colours. */
 static void add_body(struct layout *l, const char *text)
 {
@@ -100,8 +86,7 @@ static void add_body(struct layout *l, const char *text)
 	for (const char *p = body; *p != '\0';) {
 		const char *end = strchr(p, '\n');
 		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-		int depth = quote_depth(p, len);
-		add_text(l, p, len, depth > 0 ? draw_quote_role(depth) : ROLE_NORMAL, 0);
+		add_text(l, p, len, draw_line_role(p, len), 0);
 		p += len + (end != NULL);
 	}
 	free(body);
