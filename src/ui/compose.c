@@ -34,6 +34,15 @@ char *ui_complete_address(const char *word, size_t nth, void *ctx)
 
 static void edit_body(struct ui *u);
 
+void ui_addrbook_seen(struct ui *u, const struct mail_message *m)
+{
+	if (u->addrbook == NULL || m == NULL)
+		return;
+	addrbook_add_list(u->addrbook, m->from);
+	addrbook_add_list(u->addrbook, m->to);
+	addrbook_add_list(u->addrbook, m->cc);
+}
+
 void ui_compose_close(struct ui *u)
 {
 	struct ui_compose *c = u->compose;
@@ -210,11 +219,7 @@ static void from_message(struct ui *u, enum ui_action how, uint32_t uid,
 			       : how == ACT_FORWARD_ATTACHED ? FORWARD_ATTACH
 							     : REPLY_SENDER;
 
-	if (u->addrbook != NULL) {
-		addrbook_add_list(u->addrbook, m->from);
-		addrbook_add_list(u->addrbook, m->to);
-		addrbook_add_list(u->addrbook, m->cc);
-	}
+	ui_addrbook_seen(u, m);
 	if (how == ACT_RECALL) {
 		out = app_outgoing_from_draft(m, u->folder, uid, &e);
 		if (out == NULL) {

@@ -290,11 +290,7 @@ static void fetch_reply(struct ui *u, struct worker_reply *r)
 			ui_compose_fetched(u, how, u->fetch_uid, m);
 			break;
 		}
-		if (u->addrbook != NULL && r->message != NULL) {
-			addrbook_add_list(u->addrbook, r->message->from);
-			addrbook_add_list(u->addrbook, r->message->to);
-			addrbook_add_list(u->addrbook, r->message->cc);
-		}
+		ui_addrbook_seen(u, r->message);
 		screen_pager_show(u, u->fetch_uid, r->message);
 		r->message = NULL;
 		pos = msglist_find(u->msgs, u->fetch_uid);

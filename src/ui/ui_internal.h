@@ -352,6 +352,8 @@ void ui_compose_send(struct ui *u);
 void ui_compose_postpone(struct ui *u);
 void screen_compose_draw(struct ui *u);
 int screen_compose_action(struct ui *u, enum ui_action a);
+/* The addresses of a message shown or answered go to the address book. */
+void ui_addrbook_seen(struct ui *u, const struct mail_message *m);
 /* The address book's completion, for prompts of addresses. */
 char *ui_complete_address(const char *word, size_t nth, void *ctx);
 /* complete_path.c: the nth path completing word (folders end in "/"). */
