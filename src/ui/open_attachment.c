@@ -113,33 +113,21 @@ done:
 
 static void which_answered(struct ui *u, const char *answer, void *ctx)
 {
-	(void)ctx;
-	char *end;
-	unsigned long n;
+	size_t i;
 
+	(void)ctx;
 	if (answer == NULL || u->message == NULL)
 		return;
-	errno = 0;
-	n = strtoul(answer, &end, 10);
-	if (answer[0] == '\0' || *end != '\0' || errno != 0 || n < 1 || n > u->message->natts) {
-		ui_note(u, 1, "There is no attachment %s: 1 to %zu.", answer, u->message->natts);
-		return;
-	}
-	open_one(u, (size_t)n - 1);
+	if (ui_attachment_number(u, answer, "", &i))
+		open_one(u, i);
 }
 
 void ui_open_attachment(struct ui *u)
 {
 	static const struct ui_prompt_spec spec = { .done = which_answered };
 
-	if (u->message == NULL) {
-		ui_note(u, 1, "The message is not shown yet.");
+	if (!ui_attachments_shown(u))
 		return;
-	}
-	if (u->message->natts == 0) {
-		ui_note(u, 1, "This message has no attachment.");
-		return;
-	}
 	if (u->message->natts == 1) {
 		open_one(u, 0);
 		return;

@@ -108,9 +108,6 @@ static void ask_folder(struct ui *u)
 static void which_answered(struct ui *u, const char *answer, void *ctx)
 {
 	(void)ctx;
-	char *end;
-	unsigned long n;
-
 	if (answer == NULL || u->message == NULL) {
 		ui_note(u, 0, "Not saved.");
 		return;
@@ -120,29 +117,45 @@ static void which_answered(struct ui *u, const char *answer, void *ctx)
 		ask_folder(u);
 		return;
 	}
+	if (ui_attachment_number(u, answer, ", or * for all", &u->save_which))
+		ask_folder(u);
+}
+
+int ui_attachments_shown(struct ui *u)
+{
+	if (u->message == NULL) {
+		ui_note(u, 1, "The message is not shown yet.");
+		return 0;
+	}
+	if (u->message->natts == 0) {
+		ui_note(u, 1, "This message has no attachment.");
+		return 0;
+	}
+	return 1;
+}
+
+int ui_attachment_number(struct ui *u, const char *answer, const char *others, size_t *i)
+{
+	char *end;
+	unsigned long n;
+
 	errno = 0;
 	n = strtoul(answer, &end, 10);
 	if (answer[0] == '\0' || *end != '\0' || errno != 0 || n < 1 || n > u->message->natts) {
-		ui_note(u, 1, "There is no attachment %s: 1 to %zu, or * for all.", answer,
-			u->message->natts);
-		return;
+		ui_note(u, 1, "There is no attachment %s: 1 to %zu%s.", answer, u->message->natts,
+			others);
+		return 0;
 	}
-	u->save_which = (size_t)n - 1;
-	ask_folder(u);
+	*i = (size_t)n - 1;
+	return 1;
 }
 
 void ui_save_attachments(struct ui *u)
 {
 	static const struct ui_prompt_spec spec = { .done = which_answered };
 
-	if (u->message == NULL) {
-		ui_note(u, 1, "The message is not shown yet.");
+	if (!ui_attachments_shown(u))
 		return;
-	}
-	if (u->message->natts == 0) {
-		ui_note(u, 1, "This message has no attachment.");
-		return;
-	}
 	if (u->message->natts == 1) {
 		u->save_which = 0;
 		ask_folder(u);

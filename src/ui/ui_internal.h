@@ -297,6 +297,11 @@ int ui_newmail_stop(struct ui *u);
 /* save_attachments.c: asks which attachment of the shown message and where
  * to, then saves it. */
 void ui_save_attachments(struct ui *u);
+/* 1 when the pager shows a message with attachments; else notes why not. */
+int ui_attachments_shown(struct ui *u);
+/* The attachment an answer names (1 to natts of the shown message) in *i,
+ * and 1; else a note naming the choices (others: more of them) and 0. */
+int ui_attachment_number(struct ui *u, const char *answer, const char *others, size_t *i);
 
 /* open_attachment.c: asks which attachment of the shown message (when
  * several) and opens it through its mailcap entry. */
