@@ -95,6 +95,21 @@ static void copy_done(struct ui *u, const struct ui_pending *p, struct worker_re
 	ui_note(u, 0, "Copied to %s.", dst != NULL ? dst->display : r->dest);
 }
 
+/* The message leaves the index and its folder's counts; 1 if it was
+ * unread. m is gone afterwards. */
+static int take_out(struct ui *u, const struct msg_summary *m, struct ui_folder *src)
+{
+	int unread = !(m->flags & MSG_SEEN);
+
+	msglist_remove(u->msgs, m->uid);
+	screen_index_follow(u);
+	if (src != NULL && src->counted > 0 && src->messages > 0) {
+		src->messages--;
+		src->unseen -= unread && src->unseen > 0;
+	}
+	return unread;
+}
+
 /* A flag change, a copy or a move in the open folder, answered. */
 void ui_change_reply(struct ui *u, const struct ui_pending *p, struct worker_reply *r)
 {
@@ -104,28 +119,14 @@ void ui_change_reply(struct ui *u, const struct ui_pending *p, struct worker_rep
 	struct ui_folder *src, *dst;
 
 	if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_EXPUNGE) {
-		src = ui_folder_find(u, p->folder);
-		if (m != NULL) {
-			int unread = !(m->flags & MSG_SEEN);
-			msglist_remove(u->msgs, p->uid);
-			screen_index_follow(u);
-			if (src != NULL && src->counted > 0 && src->messages > 0) {
-				src->messages--;
-				src->unseen -= unread && src->unseen > 0;
-			}
-		}
+		if (m != NULL)
+			take_out(u, m, ui_folder_find(u, p->folder));
 		ui_note(u, 0, "Deleted for good.");
 	} else if (r->kind == WORKER_DONE && p->kind == WORKER_REQ_MOVE) {
 		src = ui_folder_find(u, p->folder);
 		dst = ui_folder_find(u, r->dest);
 		if (m != NULL) {
-			int unread = !(m->flags & MSG_SEEN);
-			msglist_remove(u->msgs, p->uid);
-			screen_index_follow(u);
-			if (src != NULL && src->counted > 0 && src->messages > 0) {
-				src->messages--;
-				src->unseen -= unread && src->unseen > 0;
-			}
+			int unread = take_out(u, m, src);
 			if (dst != NULL && dst->counted > 0) {
 				dst->messages++;
 				dst->unseen += unread;
