@@ -280,6 +280,16 @@ static void accept_clients(struct server *s, struct listener *l, uint64_t now)
 	}
 }
 
+/* Bytes (or the end) wait to be read on fd. A loop turn that came late,
+ * on a busy machine, must not call silent a client whose lines are there
+ * unread. */
+static int has_input(int fd)
+{
+	char b;
+
+	return recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) >= 0;
+}
+
 /* Closes the connections past their idle or total time; returns the next
  * deadline (0 when there is no client). */
 static uint64_t expire_clients(struct server *s, uint64_t now)
@@ -292,12 +302,14 @@ static uint64_t expire_clients(struct server *s, uint64_t now)
 		struct client *c = s->clients[i];
 		if (c->fd < 0)
 			continue;
-		if (now >= c->last_us + idle) {
+		if (now >= c->last_us + idle && !has_input(c->fd)) {
 			report_refusal("%s: silent for %d ms, connection closed", c->peer,
 			               s->cfg.idle_timeout_ms);
 			client_close(c);
 			continue;
 		}
+		if (now >= c->last_us + idle)
+			c->last_us = now;   /* it spoke: what it said is read next */
 		if (now >= c->start_us + total) {
 			report_refusal("%s: open for %d s, connection closed", c->peer,
 			               SERVER_TOTAL_TIMEOUT_MS / 1000);
