@@ -417,6 +417,19 @@ int main(void)
 	       "(%zu lines, %d problems)\n",
 	       problems == 0 ? "ok" : "not ok", printed, problems);
 	failures += problems != 0;
+	if (problems != 0) {
+		/* What the daemon did to whole connections says where lines went. */
+		size_t len;
+		char *log = slurp(err_path, &len);
+		int shown = 0;
+		for (char *line = strtok(log, "\n"); line != NULL && shown < 20;
+		     line = strtok(NULL, "\n"))
+			if (strstr(line, " refused: ") == NULL) {
+				printf("# daemon: %.300s\n", line);
+				shown++;
+			}
+		free(log);
+	}
 
 	int errors = atomic_load(&client_errors);
 	printf("%s 3 - no client was cut off (%d errors)\n", errors == 0 ? "ok" : "not ok", errors);
