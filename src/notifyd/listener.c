@@ -44,7 +44,10 @@ static int open_one(const struct addrinfo *ai, struct listener *l, struct err *e
 	setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (ai->ai_family == AF_INET6)
 		setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-	if (bind(l->fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(l->fd, 128) != 0 ||
+	/* The longest queue the system allows: while every client slot is taken
+	 * the daemon stops accepting, and a connection that finds the queue full
+	 * is lost with what its client wrote (the kernel had said it connected). */
+	if (bind(l->fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(l->fd, SOMAXCONN) != 0 ||
 	    getsockname(l->fd, (struct sockaddr *)&ss, &slen) != 0) {
 		int saved = errno;
 		close(l->fd);
